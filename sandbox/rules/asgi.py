@@ -1,0 +1,71 @@
+"""Rules from the ASGI main spec that hold for every protocol: the call and message values."""
+
+from __future__ import annotations
+
+from sandbox.rules import ASGI_MAIN, define
+
+define(
+    "asgi.legacy_double_callable",
+    "warning",
+    "App uses the ASGI 2 double-callable style",
+    why="ASGI 3.0 apps are one coroutine `app(scope, receive, send)`. The older ASGI 2 form, "
+    "`app(scope)` returning `instance(receive, send)`, is only supported by servers "
+    "through a compatibility wrapper (asgiref's guarantee_single_callable).",
+    fix="Write `async def app(scope, receive, send):` and move the per-connection code into it.",
+    spec=ASGI_MAIN + "#legacy-applications",
+)
+define(
+    "asgi.app_not_awaitable",
+    "error",
+    "Calling the app did not return an awaitable",
+    why="The server awaits `app(scope, receive, send)`. A plain `def` runs to its end "
+    "and returns a value, so there is nothing to await and no messages can be exchanged.",
+    fix="Declare the app with `async def app(scope, receive, send):`.",
+    spec=ASGI_MAIN + "#applications",
+)
+define(
+    "asgi.return_value",
+    "warning",
+    "App returned something other than None",
+    why="An ASGI app's coroutine should return None: the response travels through `send()`, "
+    "never as a return value, so a returned value is a sign of WSGI habits or a bug.",
+    fix="Remove the `return value`; send the response with `await send({...})`.",
+    spec=ASGI_MAIN + "#applications",
+)
+define(
+    "asgi.value_type",
+    "error",
+    "Message holds a value of a type ASGI does not allow",
+    why="Messages must be serialisable, so a server can pass them across processes or "
+    "languages: only bytes, str, int, float, list, dict (str keys), bool and None.",
+    fix="Convert the value first: `str(x)`, `x.encode()`, `list(x)`, or `int(x)`.",
+    spec=ASGI_MAIN + "#events",
+)
+define(
+    "asgi.value_tuple",
+    "warning",
+    "Message holds a tuple where the spec expects a list",
+    why="The spec lists the allowed types and tuples are not among them: 'tuples should be "
+    "encoded as lists'. Python servers usually accept them, other implementations may not.",
+    fix="Use a list: `[(b'content-type', b'text/plain')]` becomes "
+    "`[[b'content-type', b'text/plain']]` (a list of tuples is common and tolerated).",
+    spec=ASGI_MAIN + "#events",
+)
+define(
+    "asgi.value_dict_key",
+    "error",
+    "Message dict has a key that is not a str",
+    why="Dicts in ASGI messages may only have unicode string keys, so they map onto JSON-like "
+    "formats.",
+    fix="Use str keys: `{'type': ...}`, never `{b'type': ...}` or `{1: ...}`.",
+    spec=ASGI_MAIN + "#events",
+)
+define(
+    "asgi.value_float_not_finite",
+    "error",
+    "Message holds NaN or infinity",
+    why="Floats in messages must be finite ('within the precision and exponent range of an "
+    "IEEE 754 double', excluding NaN and infinity).",
+    fix="Check the value before sending it, or send it as a string.",
+    spec=ASGI_MAIN + "#events",
+)
