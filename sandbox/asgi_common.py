@@ -30,12 +30,22 @@ _ALLOWED = (bytes, str, int, float, list, dict, bool, type(None))
 
 
 async def call_app(
-    app: Any, scope: dict[str, Any], receive: Receive, send: Send, rec: Recorder, *, legacy: bool
+    app: Any,
+    scope: dict[str, Any],
+    receive: Receive,
+    send: Send,
+    rec: Recorder,
+    *,
+    legacy: bool,
+    server_raised: tuple[type[BaseException], ...] = (),
 ) -> BaseException | None:
     """Call the app once for ``scope``; return the exception that escaped it, if any.
 
     EngineStop (timeouts, limits) and cancellation pass through untouched:
-    they are the engine's, not the learner's.
+    they are the engine's, not the learner's. ``server_raised`` lists exceptions
+    the server itself raised into the app (``ClientDisconnected``): the spec says
+    servers catch those without treating them as the app's error, so they are
+    recorded as ``raise`` but not as the trace's ``error``.
     """
     rec.event("call", scope)
     try:
@@ -62,6 +72,9 @@ async def call_app(
     except (EngineStop, asyncio.CancelledError):
         raise
     except BaseException as exc:
+        if server_raised and isinstance(exc, server_raised):
+            rec.event("raise", {"type": type(exc).__name__, "message": str(exc), "expected": True})
+            return exc
         rec.event("raise", {"type": type(exc).__name__, "message": str(exc)})
         rec.fail(exc)
         return exc

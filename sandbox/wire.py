@@ -98,18 +98,19 @@ def finish(resp: WireResponse) -> dict[str, Any] | None:
     names = {k.lower() for k, _ in headers}
     framing = "content-length"
     if "content-length" in names:
-        framing = "content-length"
+        pass
     elif resp.status < 200 or resp.status in (204, 304) or resp.is_head:
         framing = "none"
-    elif resp.http_version == "1.1" and (len(resp.chunk_lengths) > 1 or not resp.complete):
-        framing = "chunked"
-        headers.append(("transfer-encoding", "chunked"))
     elif resp.http_version == "1.0":
         framing = "close"
         headers.append(("connection", "close"))
     else:
-        framing = "content-length"
-        headers.append(("content-length", str(resp.body_length)))
+        # The server sends the headers before it knows the body's length, so without a
+        # Content-Length from the app it must use chunked framing (uvicorn and gunicorn
+        # do). A WSGI server that computes the length itself (PEP 3333's len() == 1
+        # shortcut) adds content-length to resp.headers before calling finish().
+        framing = "chunked"
+        headers.append(("transfer-encoding", "chunked"))
     server_headers = [("date", email.utils.formatdate(usegmt=True)), ("server", SERVER_NAME)]
     headers = [h for h in server_headers if h[0] not in names] + headers
     body = b"" if resp.is_head else bytes(resp.kept)
