@@ -49,6 +49,8 @@ async def serve(app: Any, scenario: Scenario, rec: Recorder, *, legacy: bool) ->
         else:
             response = await asgi_websocket.serve_one(app, request, rec, scope_state, legacy=legacy)
         rec.responses.append(response)
+        if lifespan is not None and scope_state is not None:
+            lifespan.check_request_state(scope_state)
     rec.request_index = None
     if lifespan is not None:
         await lifespan.shutdown()

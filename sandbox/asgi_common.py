@@ -8,14 +8,21 @@ ASGI 2 "double callables" still work but are explained.
 ``check_values`` applies the main spec's rule for every message in both
 directions: only bytes, str, int, float (finite), list, dict with str keys,
 bool and None may appear.
+
+The rest is shared by the HTTP and WebSocket connections: ``ClientDisconnected``
+(what send() raises once the client is gone), ``learner_line`` (the learner's
+line for an event), ``AwaitTracker`` (send()/receive() called without await),
+``message_type`` (a message's type, or why it has none) and ``caused_by``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
+import linecache
 import math
-from collections.abc import Awaitable, Callable
+import sys
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from sandbox.encoding import short_repr
@@ -45,7 +52,9 @@ async def call_app(
     they are the engine's, not the learner's. ``server_raised`` lists exceptions
     the server itself raised into the app (``ClientDisconnected``): the spec says
     servers catch those without treating them as the app's error, so they are
-    recorded as ``raise`` but not as the trace's ``error``.
+    recorded as ``raise`` but not as the trace's ``error``. An exception raised
+    because of one (Starlette turns the OSError into its own ClientDisconnect)
+    counts as one.
     """
     rec.event("call", scope)
     try:
@@ -72,7 +81,7 @@ async def call_app(
     except (EngineStop, asyncio.CancelledError):
         raise
     except BaseException as exc:
-        if server_raised and isinstance(exc, server_raised):
+        if server_raised and caused_by(exc, server_raised):
             rec.event("raise", {"type": type(exc).__name__, "message": str(exc), "expected": True})
             return exc
         rec.event("raise", {"type": type(exc).__name__, "message": str(exc)})
@@ -86,6 +95,18 @@ async def call_app(
             "`send()`; what it returns is ignored (uvicorn logs a warning).",
         )
     return None
+
+
+def caused_by(exc: BaseException, types: tuple[type[BaseException], ...]) -> bool:
+    """Whether ``exc`` or an exception it was raised from or while handling is of ``types``."""
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 10:
+        if isinstance(current, types):
+            return True
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return False
 
 
 def check_values(message: Any, rec: Recorder, seq: int, who: str = "Your app") -> bool:
@@ -139,3 +160,119 @@ def _walk(value: Any, where: str, problems: list[tuple[str, str]], depth: int) -
                 "int, float, list, dict, bool and None.",
             )
         )
+
+
+# --- Helpers shared by the HTTP and WebSocket connections -------------------------------
+
+
+class ClientDisconnected(OSError):
+    """What ``send()`` raises once the client has gone (HTTP/WebSocket spec 2.4+).
+
+    The spec asks for "a server-specific subclass of OSError"; uvicorn's
+    WebSocket code has one of this name. Apps may catch it to clean up.
+    """
+
+
+def learner_line() -> int | None:
+    """The line of learner code that is calling into the server right now, if any.
+
+    Learner source is compiled under a made-up file name ("app.py") whose lines
+    the loader puts in ``linecache`` with no modification time; installed
+    libraries (Starlette, ...) are real files, so the first such frame up the
+    stack is the learner's own line.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        entry = linecache.cache.get(frame.f_code.co_filename)
+        if entry is not None and len(entry) == 4 and entry[1] is None:
+            return frame.f_lineno
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
+
+
+class AwaitTracker:
+    """Spots ``send(...)``/``receive()`` calls the app never awaited.
+
+    Without ``await`` the call only creates a coroutine: the message never
+    reaches the server and Python later warns "coroutine was never awaited".
+    The tracker keeps the coroutines it handed out; ``check`` reports those
+    still unstarted when the app has finished, and closes them (no warning).
+    """
+
+    def __init__(self) -> None:
+        self._handed: list[tuple[Coroutine[Any, Any, Any], str, int | None]] = []
+
+    def track(
+        self, coro: Coroutine[Any, Any, Any], what: str, line: int | None
+    ) -> Coroutine[Any, Any, Any]:
+        if len(self._handed) >= 64:
+            # Forget the ones already awaited, so a long stream stays cheap.
+            self._handed = [h for h in self._handed if _unstarted(h[0])]
+        self._handed.append((coro, what, line))
+        return coro
+
+    def check(self, rec: Recorder) -> None:
+        for coro, what, line in self._handed:
+            if not _unstarted(coro):
+                continue
+            coro.close()
+            seq = rec.event(
+                "note",
+                {"text": f"{what}() was called but never awaited, so it did nothing."},
+                line=line,
+            )
+            where = f" on line {line}" if line else ""
+            if what == "send":
+                rec.violate(
+                    "asgi.send_not_awaited",
+                    f"`send(...)`{where} was called without `await`: it only created a "
+                    "coroutine, so the server never saw that message.",
+                    event=seq,
+                )
+            else:
+                rec.violate(
+                    "asgi.receive_not_awaited",
+                    f"`receive()`{where} was called without `await`: you got a coroutine "
+                    "object instead of the message dict.",
+                    event=seq,
+                )
+        self._handed = []
+
+
+def _unstarted(coro: Coroutine[Any, Any, Any]) -> bool:
+    return inspect.getcoroutinestate(coro) == inspect.CORO_CREATED
+
+
+def message_type(message: Any, rec: Recorder, seq: int, allowed: str) -> str | None:
+    """The message's ``type`` if it is a dict with a str type; else record why not.
+
+    ``allowed`` names the types the app could have meant, for the message.
+    Returns None when the message is unusable; the caller then raises into the
+    app, as uvicorn does (it fails with a KeyError or TypeError of its own).
+    """
+    if not isinstance(message, dict):
+        rec.violate(
+            "asgi.message_not_dict",
+            f"You passed {short_repr(message, 80)} (a {type(message).__name__}) to send(); "
+            f"it takes a dict such as {allowed}.",
+            event=seq,
+        )
+        return None
+    if "type" not in message:
+        rec.violate(
+            "asgi.message_type_missing",
+            f"The message {short_repr(message, 80)} has no 'type' key, so the server cannot "
+            f"tell what it is. Expected a type such as {allowed}.",
+            event=seq,
+        )
+        return None
+    kind = message["type"]
+    if not isinstance(kind, str):
+        rec.violate(
+            "asgi.message_type_not_str",
+            f"The message's 'type' is {short_repr(kind, 60)} (a {type(kind).__name__}); "
+            f"it must be a str such as {allowed}.",
+            event=seq,
+        )
+        return None
+    return kind

@@ -18,6 +18,7 @@ tuple, which WSGI requires). ``decode`` reverses the lossless forms.
 from __future__ import annotations
 
 import base64
+import itertools
 import math
 from typing import Any
 
@@ -29,6 +30,9 @@ TEXT_LIMIT = 2000
 MAX_DEPTH = 12
 # How many items of one list or dict are kept.
 MAX_ITEMS = 200
+# Containers followed in one encode() call: 200 references to one list, nested
+# MAX_DEPTH deep, would otherwise be 200**12 visits (a cyclic list does that).
+MAX_NODES = 5000
 
 JSON = Any
 
@@ -61,7 +65,25 @@ def short_repr(value: object, limit: int = 200) -> str:
 
 
 def encode(value: object, *, depth: int = 0, limit: int = BYTES_LIMIT) -> JSON:
-    """JSON-ready form of ``value``: exact for JSON types, tagged for the rest."""
+    """JSON-ready form of ``value``: exact for JSON types, tagged for the rest.
+
+    Dict keys starting with ``$`` get one more ``$`` (``"$bytes"`` is sent as
+    ``"$$bytes"``) so a learner's dict is never mistaken for a tagged value.
+    """
+    return _encode(value, depth, limit, [MAX_NODES])
+
+
+# Values JSON takes as they are; checked by exact type first because encode()
+# runs for every event of every run (the hot path of a hello-world run).
+_AS_IS = frozenset({int, bool, type(None)})
+
+
+def _encode(value: object, depth: int, limit: int, budget: list[int]) -> JSON:
+    if type(value) is str:
+        if len(value) <= TEXT_LIMIT:
+            return value
+    elif type(value) in _AS_IS:
+        return value
     if value is None or isinstance(value, bool | int):
         return value
     if isinstance(value, float):
@@ -74,25 +96,37 @@ def encode(value: object, *, depth: int = 0, limit: int = BYTES_LIMIT) -> JSON:
         return value
     if isinstance(value, bytes | bytearray | memoryview):
         return encode_bytes(value, limit)
-    if depth >= MAX_DEPTH:
-        return {"$repr": short_repr(value), "type": type(value).__name__}
+    budget[0] -= 1
+    if depth >= MAX_DEPTH or budget[0] < 0:
+        return {"$repr": _describe(value), "type": type(value).__name__}
+    depth += 1
     if isinstance(value, tuple):
-        return {"$tuple": [encode(v, depth=depth + 1, limit=limit) for v in value[:MAX_ITEMS]]}
+        return {"$tuple": [_encode(v, depth, limit, budget) for v in value[:MAX_ITEMS]]}
     if isinstance(value, list):
-        items = [encode(v, depth=depth + 1, limit=limit) for v in value[:MAX_ITEMS]]
+        items = [_encode(v, depth, limit, budget) for v in value[:MAX_ITEMS]]
         if len(value) > MAX_ITEMS:
             items.append({"$more": len(value) - MAX_ITEMS})
         return items
     if isinstance(value, dict):
         out: dict[str, JSON] = {}
-        for i, (k, v) in enumerate(value.items()):
-            if i >= MAX_ITEMS:
-                out["$more"] = len(value) - MAX_ITEMS
-                break
-            key = k if isinstance(k, str) else f"$key:{short_repr(k)}"
-            out[key] = encode(v, depth=depth + 1, limit=limit)
+        pairs = value.items()
+        for k, v in pairs if len(value) <= MAX_ITEMS else itertools.islice(pairs, MAX_ITEMS):
+            if isinstance(k, str):
+                key = "$" + k if k[:1] == "$" else k
+            else:
+                key = f"$key:{short_repr(k)}"
+            out[key] = _encode(v, depth, limit, budget)
+        if len(value) > MAX_ITEMS:
+            out["$more"] = len(value) - MAX_ITEMS
         return out
     return {"$repr": short_repr(value), "type": type(value).__name__}
+
+
+def _describe(value: object) -> str:
+    """A container too deep to follow, without repr(): that could be as slow as encoding it."""
+    if isinstance(value, list | tuple | dict | set | frozenset):
+        return f"<{type(value).__name__} of {len(value)} items>"
+    return short_repr(value)
 
 
 def decode(value: JSON) -> object:
@@ -106,13 +140,22 @@ def decode(value: JSON) -> object:
             return tuple(decode(v) for v in value["$tuple"])
         if "$float" in value:
             return float(value["$float"])
-        return {k: decode(v) for k, v in value.items()}
+        return {k[1:] if k.startswith("$$") else k: decode(v) for k, v in value.items()}
     return value
 
 
 def text_preview(data: bytes, limit: int = TEXT_LIMIT) -> str:
-    """Bytes shown as text the way a browser would (UTF-8, bad bytes replaced)."""
+    """Bytes shown as text the way a browser would (UTF-8, bad bytes replaced).
+
+    Binary data (an image, gzip) is not UTF-8 at all: showing it as text would
+    fill the trace with replacement characters, so it gets a short label and
+    the first bytes in Python's b'...' form instead. A stray bad byte in
+    text is still shown replaced, as a browser does.
+    """
     text = data[:limit].decode("utf-8", errors="replace")
+    if text.count("\ufffd") > max(1, len(text) // 10):
+        more = "\u2026" if len(data) > 64 else ""
+        return f"[binary data, {len(data)} bytes] {data[:64]!r}{more}"
     if len(data) > limit:
         text += f"\u2026 [{len(data) - limit} more bytes]"
     return text

@@ -79,7 +79,8 @@ def detect(app: Any) -> Interface:
     """
     if not callable(app):
         raise LoadError(
-            f"Your app is a {type(app).__name__}, not something the server can call. "
+            f"Your app is {_article(type(app).__name__)} {type(app).__name__}, "
+            "not something the server can call. "
             "An app is a function (or an object with __call__)."
         )
     target = app
@@ -106,6 +107,8 @@ def detect(app: Any) -> Interface:
 
 def format_error(exc: BaseException, filename: str) -> dict[str, Any]:
     """The trace's ``error`` object: only the learner's frames, and the line to mark."""
+    if isinstance(exc, LoadError):  # the engine's own words for the learner; no traceback
+        return {"type": "LoadError", "message": str(exc), "traceback": str(exc), "line": None}
     tb = exc.__traceback__
     frames = [f for f in traceback.extract_tb(tb) if f.filename == filename]
     line: int | None = frames[-1].lineno if frames else None
@@ -114,13 +117,25 @@ def format_error(exc: BaseException, filename: str) -> dict[str, Any]:
         text = "".join(traceback.format_exception_only(type(exc), exc))
     else:
         hidden = len(traceback.extract_tb(tb)) - len(frames)
-        parts = ["Traceback (most recent call last):\n"]
-        parts += traceback.format_list(frames)
-        if hidden and frames:
+        parts: list[str] = []
+        # No frame of the learner's file: a header over an empty list would only puzzle.
+        if frames:
+            parts.append("Traceback (most recent call last):\n")
+            parts += traceback.format_list(frames)
+            if hidden:
+                parts.append(
+                    f"  ({hidden} frame{'s' if hidden != 1 else ''} inside the server "
+                    "and libraries hidden)\n"
+                )
+        elif hidden:
             parts.append(
-                f"  ({hidden} frame{'s' if hidden != 1 else ''} inside the server "
-                "and libraries hidden)\n"
+                f"(raised inside the server or a library, not in {filename}; "
+                f"{hidden} frame{'s' if hidden != 1 else ''} hidden)\n"
             )
         parts += traceback.format_exception_only(type(exc), exc)
         text = "".join(parts)
     return {"type": type(exc).__name__, "message": str(exc), "traceback": text, "line": line}
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"

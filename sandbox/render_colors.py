@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TextIO
 
 
@@ -97,3 +97,21 @@ def clean(text: str) -> str:
     """``text`` with terminal control characters shown as escapes (``\\x1b``), CR dropped."""
     text = text.replace("\r\n", "\n")
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+@dataclass
+class Style:
+    palette: Palette = PLAIN
+    glyphs: Glyphs = UNICODE
+    width: int = 100
+    filename: str = "app.py"  # what the learner calls the file, for "line 4 of ..."
+    lines: list[str] = field(default_factory=list)
+    explained: set[str] = field(default_factory=set)  # rules whose why/fix/spec were shown
+
+    def add(self, text: str = "", role: str = "") -> None:
+        """One line of the report: escaped (it may quote the learner), then coloured."""
+        text = clean(text).replace("\n", " ")
+        # Colour the words, not the indentation.
+        body = text.lstrip(" ")
+        indent = text[: len(text) - len(body)]
+        self.lines.append(indent + self.palette.paint(role, body) if role else text)

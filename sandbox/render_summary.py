@@ -50,20 +50,19 @@ def _show(value: Any, depth: int) -> str:
         return "[" + ", ".join(_show(v, depth + 1) for v in value) + "]"
     if not isinstance(value, dict):
         return repr(value)
-    if "$bytes" in value:
-        text = str(value.get("repr", "b''"))
+    # Tagged values (sandbox.encoding); a malformed tag falls through to a plain dict.
+    tag = value.get("$bytes"), value.get("$tuple"), value.get("repr")
+    if isinstance(tag[0], str) and isinstance(tag[2], str) and len(tag[2]) >= 3:
+        text = tag[2]
         if value.get("truncated"):
             text = f"{text[:-1]}…{text[-1]} ({value.get('length')} bytes)"
         return text
-    if "$tuple" in value:
-        items = [_show(v, depth + 1) for v in value["$tuple"]]
+    if isinstance(tag[1], list):
+        items = [_show(v, depth + 1) for v in tag[1]]
         return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
-    if "$repr" in value:
-        return str(value["$repr"])
-    if "$float" in value:
-        return f"float({value['$float']!r})"
-    if "$str" in value:
-        return repr(value["$str"] + "…")
+    for key, form in (("$repr", "{}"), ("$float", "float({!r})"), ("$str", "{!r}…")):
+        if isinstance(value.get(key), str):
+            return form.format(value[key])
     if "$more" in value and len(value) == 1:
         return f"…{value['$more']} more"
     return "{" + ", ".join(f"{k!r}: {_show(v, depth + 1)}" for k, v in value.items()) + "}"
@@ -76,7 +75,7 @@ def _text(value: Any) -> str:
             return base64.b64decode(value["$bytes"]).decode("latin-1")
         except (binascii.Error, ValueError, TypeError):
             return str(value.get("repr", "?"))
-    if isinstance(value, dict) and "$tuple" in value:
+    if isinstance(value, dict) and isinstance(value.get("$tuple"), list):
         return ", ".join(_text(v) for v in value["$tuple"])
     return value if isinstance(value, str) else show(value, 40)
 
@@ -96,15 +95,25 @@ def show_headers(value: Any) -> str:
     return "[" + "; ".join(parts) + "]"
 
 
-def fields(data: dict[str, Any], skip: tuple[str, ...] = ()) -> str:
-    """``key=value`` pairs for every key not in ``skip``; header lists shown as headers."""
+def fields(data: dict[str, Any], skip: tuple[str, ...] = (), *, terse: bool = False) -> str:
+    """``key=value`` pairs for every key not in ``skip``; header lists shown as headers.
+
+    ``terse`` leaves out empty values: right for what the client and the wire do,
+    wrong for app messages, where ``body=b''`` is worth seeing.
+    """
     parts = []
     for key, value in data.items():
-        if key in skip:
+        if key in skip or (terse and _empty(value)):
             continue
         shown = show_headers(value) if key in ("headers", "trailers") else show(value)
         parts.append(f"{key}={shown}")
     return "  ".join(parts)
+
+
+def _empty(value: Any) -> bool:
+    if isinstance(value, dict) and "$bytes" in value:
+        return value.get("length") == 0
+    return value is None or value == "" or value == [] or value == {}
 
 
 def summarize(event: dict[str, Any]) -> tuple[str, str]:
@@ -117,15 +126,22 @@ def summarize(event: dict[str, Any]) -> tuple[str, str]:
     if kind in ("receive", "send"):
         return kind, f"{_plain(data.get('type', '?'))}  {fields(data, ('type',))}".rstrip()
     if kind == "return":
-        value = data.get("value")
-        return "return", "" if value is None else f"returned {show(value)}"
+        if "value" in data:  # ASGI: what the coroutine returned
+            return "return", f"returned {show(data['value'])}"
+        # WSGI: the iterable the app returned, described by the server
+        return (
+            "return",
+            f"returned {_plain(data.get('repr', '?'))}  {fields(data, ('repr', 'type'))}".rstrip(),
+        )
     if kind == "raise":
-        return "raise", f"{_plain(data.get('type', 'Exception'))}: {_plain(data.get('message', ''))}"
+        return (
+            "raise",
+            f"{_plain(data.get('type', 'Exception'))}: {_plain(data.get('message', ''))}",
+        )
     if kind == "client":
-        return "client", _client(data)
+        return _plain(data.get("action", "client")), _client(data)
     if kind == "wire":
-        what = _plain(data.get("what", ""))
-        return "wire", f"{what}  {fields(data, ('what',))}".strip()
+        return _plain(data.get("what", "wire")), fields(data, ("what",), terse=True)
     if kind == "note":
         return "note", _plain(data.get("text", "")) or fields(data)
     return kind, fields(data)
@@ -154,8 +170,8 @@ def _call(scope: dict[str, Any]) -> str:
 
 
 def _client(data: dict[str, Any]) -> str:
-    action = _plain(data.get("action", ""))
-    if action == "request" and "method" in data:
-        rest = fields(data, ("action", "method", "path"))
-        return f"{_plain(data['method'])} {_plain(data.get('path', '/'))}  {rest}".rstrip()
-    return f"{action}  {fields(data, ('action',))}".strip()
+    if "method" in data:
+        rest = fields(data, ("action", "method", "path", "target"), terse=True)
+        target = data.get("target", data.get("path", "/"))
+        return f"{_plain(data['method'])} {_plain(target)}  {rest}".rstrip()
+    return fields(data, ("action",), terse=True)

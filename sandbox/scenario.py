@@ -238,8 +238,8 @@ def _action(raw: Any, where: str) -> WsAction:
         code = 1000
     if not _is_int(code) or not (1000 <= code <= 4999):
         raise ScenarioError(f"{where}.close: expected a close code from 1000 to 4999, got {code!r}")
-    reason = raw.get("reason", "")
-    if not isinstance(reason, str) or len(reason.encode()) > 123:
+    reason = _as_str(raw.get("reason", ""), f"{where}.reason")
+    if len(reason.encode()) > 123:
         raise ScenarioError(f"{where}.reason: expected text of at most 123 bytes")
     return WsAction("close", code=code, reason=reason)
 
@@ -341,7 +341,19 @@ def _str(raw: dict[str, Any], key: str, where: str) -> str:
 def _as_str(value: Any, where: str) -> str:
     if not isinstance(value, str):
         raise ScenarioError(f"{where}: expected a string, got {_kind(value)}")
+    _check_unicode(value, where)
     return value
+
+
+def _check_unicode(value: str, where: str) -> None:
+    # JSON allows a lone surrogate ("\ud800"); it has no UTF-8 form, so the body or
+    # message could never be sent. Say so here rather than fail when encoding it.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ScenarioError(
+            f"{where}: not valid Unicode text (it holds a lone surrogate such as \\ud800)"
+        ) from None
 
 
 def _b64(value: Any, where: str) -> bytes:

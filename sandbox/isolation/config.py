@@ -38,6 +38,9 @@ class Limits:
     queue: int = 32
     # First uid/gid of the per-slot unprivileged users used when running as root.
     base_uid: int = 61000
+    # Scheduling niceness added to every run (0-19): runs that spin yield the CPU to the
+    # web server, so pages and the health check keep answering while the pool is busy.
+    nice: int = 10
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Limits:

@@ -69,3 +69,61 @@ define(
     fix="Check the value before sending it, or send it as a string.",
     spec=ASGI_MAIN + "#events",
 )
+
+# --- calling send() and receive(), shared by HTTP and WebSocket ---------------------------
+define(
+    "asgi.message_not_dict",
+    "error",
+    "send() was given something other than a dict",
+    why="Every ASGI message is a dict with a 'type' key; the server looks the type up "
+    "before anything else.",
+    fix="Pass a dict: `await send({'type': 'http.response.start', 'status': 200})`.",
+    spec=ASGI_MAIN + "#events",
+)
+define(
+    "asgi.message_type_missing",
+    "error",
+    "Message has no 'type' key",
+    why="'Each event is a dict with a top-level type key'; without it the server cannot "
+    "tell a response start from a body or a WebSocket frame.",
+    fix="Add the type, for example `'type': 'http.response.body'`.",
+    spec=ASGI_MAIN + "#events",
+)
+define(
+    "asgi.message_type_not_str",
+    "error",
+    "Message 'type' is not a str",
+    why="The type is a unicode string such as 'http.response.start'; bytes or other "
+    "objects never match a known type.",
+    fix="Write the type as a str literal without the b prefix.",
+    spec=ASGI_MAIN + "#events",
+)
+define(
+    "asgi.send_not_awaited",
+    "error",
+    "send() called without await",
+    why="send is an async function: calling it only creates a coroutine. Until it is "
+    "awaited nothing is sent, so the message is lost (Python warns 'coroutine was never "
+    "awaited').",
+    fix="Write `await send({...})`.",
+    spec=ASGI_MAIN + "#applications",
+)
+define(
+    "asgi.receive_not_awaited",
+    "error",
+    "receive() called without await",
+    why="receive is an async function: without await you get a coroutine object, not the "
+    "message dict, and reading a key of it fails.",
+    fix="Write `message = await receive()`.",
+    spec=ASGI_MAIN + "#applications",
+)
+define(
+    "asgi.send_after_return",
+    "error",
+    "Message sent after the app returned",
+    why="The app's call is the connection's lifetime: when it returns, the server finishes "
+    "the connection. A task that sends later (started with create_task and not awaited) "
+    "talks to a connection that is gone.",
+    fix="Await the tasks you start before returning (or use asyncio.TaskGroup).",
+    spec=ASGI_MAIN + "#applications",
+)

@@ -185,7 +185,8 @@ APPS = [
 
 
 def _comparable(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return sorted((k.lower(), v) for k, v in headers if k.lower() not in SERVER_OWNED)
+    # A client strips the optional whitespace around a header value (RFC 9112 5.1).
+    return sorted((k.lower(), v.strip()) for k, v in headers if k.lower() not in SERVER_OWNED)
 
 
 def _real(client: httpx.Client, req: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:

@@ -1,0 +1,165 @@
+"""Checks on the ``headers`` of an ``http.response.start`` message.
+
+Two passes. ``parse_headers`` checks the form (a list of ``[bytes, bytes]``
+pairs, valid names, no CR/LF) and raises ``Invalid`` where uvicorn's HTTP
+library (h11) would raise into the app. ``check_semantics`` then looks at what
+the headers mean (Content-Length, Transfer-Encoding, hop-by-hop names,
+redirects without Location...); only a broken Content-Length is fatal there.
+
+Where real servers differ, the check follows the main spec's "Error Handling"
+(which names "Unicode strings for HTTP headers" as an invalid message the
+server should raise on): str names and values raise, as uvicorn with httptools
+(``uvicorn[standard]``) and hypercorn do, although plain uvicorn with h11
+encodes them silently.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sandbox.encoding import short_repr
+from sandbox.recorder import Recorder
+
+TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+")
+CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+# Connection-specific fields (RFC 9110 7.6.1): the server manages the connection.
+HOP_BY_HOP = {b"connection", b"keep-alive", b"proxy-connection", b"te", b"upgrade"}
+# Fields that make no sense twice in one response.
+SINGLETONS = (b"content-type", b"location", b"etag", b"last-modified", b"content-range")
+REDIRECTS = (301, 302, 303, 307, 308)
+
+Headers = list[tuple[bytes, bytes]]
+
+
+class Invalid(Exception):
+    """The message cannot be sent; the text is the RuntimeError the app gets."""
+
+
+def parse_headers(raw: Any, rec: Recorder, seq: int) -> Headers:
+    """The headers as byte pairs, or Invalid (after recording the violation)."""
+    if isinstance(raw, dict):
+        rec.violate(
+            "http.headers_dict",
+            f"'headers' is a dict ({short_repr(raw, 80)}); iterating a dict gives only its "
+            "keys, so the server cannot read name/value pairs.",
+            event=seq,
+        )
+        raise Invalid("'headers' must be a list of [name, value] pairs, not a dict.")
+    if isinstance(raw, str | bytes) or not _iterable(raw):
+        rec.violate(
+            "http.headers_not_iterable",
+            f"'headers' is {short_repr(raw, 80)} (a {type(raw).__name__}), not a list of "
+            "[name, value] pairs.",
+            event=seq,
+        )
+        raise Invalid("'headers' must be a list of [name, value] pairs.")
+    out: Headers = []
+    for i, item in enumerate(raw):
+        pair = [] if isinstance(item, str | bytes | dict) or not _iterable(item) else list(item)
+        if len(pair) != 2:
+            rec.violate(
+                "http.header_not_pair",
+                f"headers[{i}] is {short_repr(item, 80)}; each header must be a two-item "
+                "[name, value] list.",
+                event=seq,
+            )
+            raise Invalid(f"headers[{i}] is not a [name, value] pair.")
+        name_raw, value_raw = pair
+        name = _as_bytes(name_raw, "name", i, rec, seq)
+        value = _as_bytes(value_raw, "value", i, rec, seq)
+        out.append((_check_name(name, i, rec, seq), _check_value(name, value, i, rec, seq)))
+    return out
+
+
+def _iterable(value: Any) -> bool:
+    try:
+        iter(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _as_bytes(value: Any, part: str, i: int, rec: Recorder, seq: int) -> bytes:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    if isinstance(value, str):
+        rec.violate(
+            f"http.header_{part}_str",
+            f"headers[{i}] has the {part} {value!r} as a str. uvicorn with httptools and "
+            "hypercorn raise TypeError (plain uvicorn with h11 happens to encode it).",
+            event=seq,
+        )
+        raise Invalid(f"header {part} {value!r} is a str; expected bytes such as {_b(value)}.")
+    if part == "value" and isinstance(value, int) and not isinstance(value, bool):
+        rec.violate(
+            "http.header_value_int",
+            f"headers[{i}] has the value {value!r}, an int; header values are bytes.",
+            event=seq,
+        )
+        raise Invalid(f"header value {value!r} is an int; expected bytes.")
+    rec.violate(
+        "http.header_not_bytes",
+        f"headers[{i}] has the {part} {short_repr(value, 60)} (a {type(value).__name__}); "
+        "header names and values are bytes.",
+        event=seq,
+    )
+    raise Invalid(f"header {part} {short_repr(value, 60)} is not bytes.")
+
+
+def _b(text: str) -> str:
+    return repr(text.encode("utf-8"))
+
+
+def _check_name(name: bytes, i: int, rec: Recorder, seq: int) -> bytes:
+    if name.startswith(b":"):
+        rec.violate(
+            "http.header_pseudo",
+            f"headers[{i}] is named {name!r}: a pseudo-header of HTTP/2, which the server "
+            "writes itself.",
+            event=seq,
+        )
+        raise Invalid(f"Illegal header name {name!r}.")
+    if not TOKEN.fullmatch(name):
+        rec.violate(
+            "http.header_name_invalid",
+            f"headers[{i}] has the name {name!r}, which holds characters a header name may "
+            "not contain (spaces, colons, control characters) or is empty.",
+            event=seq,
+        )
+        raise Invalid(f"Illegal header name {name!r}.")
+    if name != name.lower():
+        rec.violate(
+            "http.header_name_uppercase",
+            f"headers[{i}] is named {name!r}; ASGI header names must be lower-case "
+            f"({name.lower()!r}). Servers lower-case it for you.",
+            event=seq,
+        )
+    return name.lower()
+
+
+def _check_value(name: bytes, value: bytes, i: int, rec: Recorder, seq: int) -> bytes:
+    if b"\r" in value or b"\n" in value:
+        rec.violate(
+            "http.header_value_crlf",
+            f"The {name.decode('latin-1')} header's value {value!r} contains a line break; on "
+            "the wire that would start a new header line the app never meant to send.",
+            event=seq,
+        )
+        raise Invalid(f"Illegal header value {value!r}.")
+    if CONTROL.search(value):
+        rec.violate(
+            "http.header_value_control",
+            f"The {name.decode('latin-1')} header's value {value!r} contains a control character.",
+            event=seq,
+        )
+        raise Invalid(f"Illegal header value {value!r}.")
+    if value != value.strip(b" \t"):
+        rec.violate(
+            "http.header_value_whitespace",
+            f"The {name.decode('latin-1')} header's value {value!r} starts or ends with "
+            "whitespace; h11 (uvicorn's HTTP library) refuses it.",
+            event=seq,
+        )
+        raise Invalid(f"Illegal header value {value!r}.")
+    return value

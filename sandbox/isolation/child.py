@@ -1,0 +1,149 @@
+"""Child side of one run: the zygote forks and calls ``child_main`` at once.
+
+``child_main`` puts up the walls (see tree.py for the process tree,
+namespaces.py, mounts.py, lockdown.py for each wall), runs the engine on the
+learner's code and writes the trace as strict UTF-8 JSON to ``result_fd``.
+It never returns: it ends with ``os._exit``. What it cannot report (killed
+by SIGXCPU, SIGKILL after the hard CPU limit, the wall-clock kill, a crash of
+the interpreter) the zygote reads from the exit status instead.
+
+The trace gets ``isolation``: ``walls`` (the names of the active walls),
+``inactive`` (missing walls and why) and ``setup_ms`` (fork to engine start).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import importlib
+import json
+import pkgutil
+import time
+from typing import Any, NoReturn
+
+import sandbox
+from sandbox import engine
+from sandbox.isolation import mounts, seccomp_filter, tree
+from sandbox.isolation.config import Limits
+from sandbox.isolation.walls import Walls
+
+
+def child_main(job: dict[str, Any], result_fd: int, limits: Limits, slot: int) -> NoReturn:
+    started = time.monotonic()
+
+    def payload(walls: Walls) -> bytes:
+        isolation = {**walls.report(), "setup_ms": round((time.monotonic() - started) * 1000, 3)}
+        return run_job(job, limits, isolation)
+
+    tree.run_walled(result_fd, limits, slot, payload)
+
+
+def run_job(job: dict[str, Any], limits: Limits, isolation: dict[str, Any]) -> bytes:
+    """Run the engine; the trace as JSON bytes, never more than ``limits.result_bytes``."""
+    try:
+        trace = engine.run(
+            job["code"],
+            job["scenario"],
+            interface=job.get("interface", "auto"),
+            app=job.get("app", "app"),
+            timeout_s=limits.engine_timeout_s,
+        )
+        error = trace.get("error") or {}
+        if error.get("type") == "MemoryError":
+            trace["outcome"] = "memory_limit"
+        trace["isolation"] = isolation
+        data = json.dumps(trace, allow_nan=False).encode()
+    except MemoryError:
+        # The bomb's objects are gone with its frames; there is room for a short trace now.
+        trace = {}
+        gc.collect()
+        return _short_trace(job, "memory_limit", "MemoryError", _MEMORY_MESSAGE, isolation)
+    except Exception as exc:  # e.g. a value json cannot encode: an engine bug, said plainly
+        return _short_trace(
+            job, "crashed", "InternalError",
+            f"The sandbox could not encode the trace of this run ({type(exc).__name__}). "
+            "This is a bug in the tutorial, not in your code.",
+            isolation,
+        )
+    if len(data) > limits.result_bytes:
+        del trace
+        return _short_trace(
+            job, "output_limit", "OutputLimit",
+            f"The trace of this run is larger than {limits.result_bytes // 1024} KiB, so it "
+            "was not sent back. Send fewer or smaller messages, and print less.",
+            isolation,
+        )
+    return data
+
+
+_MEMORY_MESSAGE = (
+    "Your code used more memory than a run may have, so it was stopped. "
+    "Look for a list or bytes object that keeps growing."
+)
+
+
+def _short_trace(
+    job: dict[str, Any], outcome: str, kind: str, message: str, isolation: dict[str, Any]
+) -> bytes:
+    """A trace with no events, for when the real one cannot be built or sent."""
+    interface = job.get("interface", "auto")
+    trace = {
+        "interface": None if interface == "auto" else interface,
+        "app": job.get("app", "app"),
+        "outcome": outcome,
+        "response": None,
+        "responses": [],
+        "events": [],
+        "violations": [],
+        "error": {"type": kind, "message": message, "traceback": "", "line": None},
+        "stdout": "",
+        "duration_ms": 0.0,
+        "engine": {"version": engine.ENGINE_VERSION},
+        "isolation": isolation,
+    }
+    return json.dumps(trace, allow_nan=False).encode()
+
+
+def prepare() -> None:
+    """Work done once, in the zygote, so no run pays for it (called when this module loads).
+
+    Compiles the seccomp filter, plans the mounts, and imports every engine module:
+    after the mounts hide the project folder only the engine's package is brought
+    back, and a module imported once is shared by every fork for free.
+    """
+    with contextlib.suppress(OSError):  # the reason is recorded when a child tries it
+        seccomp_filter.compile_filter()
+    mounts.plan()
+    _warm_up()
+    for info in pkgutil.walk_packages(sandbox.__path__, "sandbox."):
+        if not info.name.startswith("sandbox.isolation."):
+            try:
+                importlib.import_module(info.name)
+            except Exception:  # a module that cannot load here is not one the engine uses
+                continue
+    # Objects alive now are the zygote's for good: move them out of the collector's
+    # sight, so a child's garbage collection does not touch (and copy) their pages.
+    gc.freeze()
+
+
+def _warm_up() -> None:
+    """One tiny run of each kind: lazy set-up (asyncio, regexes, caches) is then done once
+    here instead of in every child, whose first touch of a page copies it."""
+    hello = {"requests": [{"method": "GET", "path": "/"}]}
+    for code in (_WARM_ASGI, _WARM_WSGI):
+        with contextlib.suppress(Exception):
+            engine.run(code, hello, filename="warm-up.py")
+
+
+_WARM_ASGI = """
+async def app(scope, receive, send):
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"warm"})
+"""
+_WARM_WSGI = """
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"warm"]
+"""
+
+prepare()
