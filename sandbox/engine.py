@@ -20,7 +20,7 @@ import io
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from typing import Any
 
 from sandbox import asgi, loader, wsgi
@@ -197,12 +197,33 @@ def _serve(
     if kind == "wsgi":
         wsgi.serve(app_obj, scen, rec)
     else:
+        main = asyncio.wait_for(asgi.serve(app_obj, scen, rec, legacy=kind == "asgi2"), timeout_s)
         try:
-            asyncio.run(
-                asyncio.wait_for(asgi.serve(app_obj, scen, rec, legacy=kind == "asgi2"), timeout_s)
-            )
+            _run_loop(main)
         except TimeoutError:
             raise RunTimeout(f"still running after {timeout_s:g} s") from None
+
+
+def _run_loop(main: Coroutine[Any, Any, None]) -> None:
+    """asyncio.run without its Ctrl-C handler set-up, a third of a hello-world run's cost.
+
+    A fresh loop per run (state never leaks between runs); tasks the app left
+    running are cancelled and async generators closed, as asyncio.run does.
+    """
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(main)
+    finally:
+        try:
+            leftovers = asyncio.all_tasks(loop)
+            for task in leftovers:
+                task.cancel()
+            if leftovers:
+                loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
 
 
 def _blank(interface: str, app: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ child, a crash report or a saved file, and the report must never fail on it.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from sandbox.render_colors import Style, clean
@@ -101,7 +102,11 @@ def error(trace: dict[str, Any], st: Style) -> None:
     # The engine names the file app.py; say what the learner called it.
     text = text.replace('File "app.py"', f'File "{st.filename}"')
     for row in clean(text).rstrip("\n").split("\n"):
-        st.add("  " + row, "error")
+        if error.get("traceback"):  # code and tracebacks keep their lines
+            st.add("  " + row, "error")
+            continue
+        for part in textwrap.wrap(row, max(st.width - 2, 40)) or [""]:  # prose is wrapped
+            st.add("  " + part, "error")
     if isinstance(error.get("line"), int):
         st.add(f"  {st.glyphs.left} line {error['line']} of {st.filename}", "bold")
 

@@ -99,7 +99,7 @@ def head_note(response: dict[str, Any] | None, rec: Recorder) -> None:
             f"{dropped} body bytes the app produced."
         },
     )
-    if dropped:
+    if dropped and not (response and response.get("server_generated")):
         rec.violate(
             "wsgi.head.body_sent",
             f"Your app produced {dropped} body bytes for a HEAD request; the client never "

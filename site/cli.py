@@ -42,8 +42,10 @@ def _execute(
 ) -> dict[str, Any]:
     """Run the learner's code and return the trace.
 
-    In-process for now; this is the one place to switch to the isolated runner
-    (``sandbox.isolation``) once it lands.
+    In-process for now, with the engine's SIGALRM deadline; this is the one place
+    to switch to the isolated runner: ``sandbox.isolation.executor.Executor``
+    (``run_sync(code, scenario, interface=..., app=...)`` then ``close_sync()``,
+    with ``timeout`` as its wall-clock limit). Nothing else in the CLI changes.
     """
     return sandbox.run(code, scenario, interface=interface, app=app, timeout_s=timeout)
 

@@ -329,3 +329,23 @@ def test_render_never_fails_on_odd_traces(
     out = render(t)
     assert isinstance(out, str)
     assert not any(ch in out for ch in "\x1b\r\x00\x07")
+
+
+def test_a_websocket_session_renders() -> None:
+    code = (
+        "async def app(scope, receive, send):\n"
+        "    await receive()\n"
+        "    await send({'type': 'websocket.accept'})\n"
+        "    message = await receive()\n"
+        "    await send({'type': 'websocket.send', 'text': message['text'] + '!'})\n"
+        "    await receive()\n"
+    )
+    scenario = {
+        "type": "websocket",
+        "actions": [{"send": "hi"}, {"receive": True}, {"close": 1000}],
+    }
+    out = render(run(code, scenario))
+    assert "Response (WebSocket handshake and session)\n  HTTP/1.1 101 Switching Protocols" in out
+    assert "client ▶ app: text='hi'" in out and "app ▶ client: text='hi!'" in out
+    assert "Closed by the client cleanly: code 1000" in out
+    assert "websocket.accept" in line_of(out, "◀─ send")
