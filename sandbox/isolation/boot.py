@@ -17,7 +17,8 @@ import sys
 from typing import Any, NoReturn
 
 from sandbox.isolation.config import Limits
-from sandbox.isolation.zygote import ChildMain, Zygote
+from sandbox.isolation.handoff import ChildMain
+from sandbox.isolation.zygote import Zygote
 
 BOOTSTRAP = (
     "import sys, json\n"

@@ -12,6 +12,11 @@ answer into a trace (``outcomes``). A zygote that dies is restarted; only the
 runs it had in flight fail, as ``crashed``. Where there is no zygote (no
 ``fork``), each run is a spawned process (``spawn``): ``capabilities`` says so.
 ``run_sync`` serves synchronous callers (the CLI) with a loop of its own.
+
+Start it from a thread that lives as long as it does (the event loop's): the
+zygote's parent-death signal fires when the thread that spawned it ends.
+Two Executors on one machine should not share ``limits.base_uid`` ranges: a
+slot's uid is what bounds a run's processes (RLIMIT_NPROC counts per uid).
 """
 
 from __future__ import annotations
@@ -187,7 +192,7 @@ class Executor:
 
     async def _dispatch(self, slot: int, body: bytes) -> dict[str, Any]:
         if self.mode == "spawn":
-            return await spawn.run_job(body, self.limits, import_path())
+            return await spawn.run_job(body, self.limits, list(import_path()))
         try:
             await asyncio.wait_for(self._ready.wait(), 30.0)
         except TimeoutError:
@@ -201,6 +206,7 @@ class Executor:
             )
         except TimeoutError:
             link.kill()  # it stopped answering: a new one starts, this run is lost
+            self._on_death(link)  # now, not when its pipe closes: no new run may go there
             raise ZygoteDied("the zygote stopped answering") from None
 
     def run_sync(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import json
 import os
 import signal
@@ -37,6 +38,7 @@ class ZygoteDied(Exception):
     """The zygote ended while a run was in flight."""
 
 
+@functools.lru_cache(maxsize=1)
 def import_path() -> list[str]:
     """What the zygote appends to its bare ``-I -S`` sys.path: this package, then the
     site-packages (learner code may import Flask; the child needs pyseccomp)."""
@@ -51,7 +53,7 @@ def import_path() -> list[str]:
 
 def command(limits: Limits, child: str, debug: bool = False) -> list[str]:
     cfg = {
-        "path": import_path(),
+        "path": list(import_path()),
         "limits": dataclasses.asdict(limits),
         "parent": os.getpid(),
         "child": child,

@@ -37,6 +37,7 @@ MS_BIND = 4096
 MS_REC = 16384
 MS_PRIVATE = 1 << 18
 MS_RELATIME = 1 << 21
+MNT_DETACH = 2
 
 # <sys/prctl.h>
 PR_SET_PDEATHSIG = 1
@@ -61,6 +62,11 @@ def _load() -> ctypes.CDLL | None:
 
 
 _libc = _load()
+if _libc is not None:
+    # Resolve the symbols now (in the zygote, which imports this module): each child then
+    # finds them cached instead of paying dlsym and ctypes set-up on its critical path.
+    for _name in ("unshare", "mount", "umount2", "prctl", "sethostname", "mallopt"):
+        getattr(_libc, _name, None)
 
 
 def available() -> bool:
@@ -97,6 +103,10 @@ def mount(
         ctypes.c_ulong(flags),
         enc(data),
     )
+
+
+def umount2(target: str, flags: int) -> None:
+    _call("umount2", os.fsencode(target), ctypes.c_int(flags))
 
 
 def prctl(option: int, arg2: int = 0, arg3: int = 0, arg4: int = 0, arg5: int = 0) -> int:

@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -145,16 +146,23 @@ def _remount_all_readonly(walls: Walls) -> None:
 def _mounts() -> list[tuple[str, int]]:
     """(mount point, flags to keep) for every mount, from /proc/self/mountinfo."""
     result: list[tuple[str, int]] = []
-    with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as info:
-        for line in info:
-            fields = line.split()
-            if len(fields) < 6:
-                continue
-            point = _unescape(fields[4])
-            flags = 0
-            for option in fields[5].split(","):
-                flags |= _KEPT_FLAGS.get(option, 0)
-            result.append((point, flags))
+    # os-level reads: the io stack's first use in a fresh child costs more than the parsing.
+    fd = os.open("/proc/self/mountinfo", os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        chunks = []
+        while chunk := os.read(fd, 65536):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    for line in b"".join(chunks).decode("utf-8", "surrogateescape").splitlines():
+        fields = line.split()
+        if len(fields) < 6:
+            continue
+        point = _unescape(fields[4])
+        flags = 0
+        for option in fields[5].split(","):
+            flags |= _KEPT_FLAGS.get(option, 0)
+        result.append((point, flags))
     return result
 
 
@@ -175,12 +183,18 @@ def _cover(
     for place, options, read_only in places:
         try:
             linux.mount("tmpfs", place, "tmpfs", NOSUID_NODEV, options)
-            for k in keep:
-                if _under(k, place):
-                    _bind_back(k, handles[k])
-            if read_only:
-                linux.mount(None, place, None,
-                            linux.MS_REMOUNT | linux.MS_RDONLY | NOSUID_NODEV, options)
+            try:
+                for k in keep:
+                    if _under(k, place):
+                        _bind_back(k, handles[k])
+                if read_only:
+                    linux.mount(None, place, None,
+                                linux.MS_REMOUNT | linux.MS_RDONLY | NOSUID_NODEV, options)
+            except OSError:
+                # Half done would hide the interpreter: uncover the place instead.
+                with contextlib.suppress(OSError):
+                    linux.umount2(place, linux.MNT_DETACH)
+                raise
         except OSError as exc:
             if place == "/tmp":
                 walls.down("tmpfs", f"/tmp: {describe(exc)}")

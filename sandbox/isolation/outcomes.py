@@ -18,6 +18,9 @@ from sandbox.isolation import protocol
 from sandbox.isolation.config import Limits
 
 MIB = 1024 * 1024
+# Windows has neither (spawn mode there reports no signals).
+SIGXCPU = getattr(signal, "SIGXCPU", -1)
+SIGKILL = getattr(signal, "SIGKILL", -1)
 
 
 def failure(
@@ -62,9 +65,13 @@ def to_trace(
         try:
             trace = protocol.parse_trace(answer["result"], limits.result_bytes)
         except protocol.ProtocolError as exc:
-            ending = ("crashed", "Crashed",
-                      "The process running your code sent back something that is not a trace "
-                      f"({exc}). Does your code write to file descriptors it did not open?")
+            # Killed while writing, or ended early: say that, not "bad output".
+            ending = _ending({**answer, "result": None}, limits, cpu_ms)
+            if ending is None or (answer.get("exit_code", 0) == 0 and "signal" not in answer):
+                ending = ("crashed", "Crashed",
+                          "The process running your code sent back something that is not a "
+                          f"trace ({exc}). Does your code write to file descriptors it did not "
+                          "open?")
         else:
             _memory(trace, limits)
     if ending is not None:
@@ -92,7 +99,8 @@ def _ending(answer: dict[str, Any], limits: Limits, cpu_ms: float) -> tuple[str,
         return ("output_limit", "OutputLimit",
                 f"Your run produced more than {limits.result_bytes / MIB:g} MiB of trace, so "
                 "the sandbox stopped it. Send or print less.")
-    if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu_ms >= limits.cpu_hard_s * 900):
+    hard_cpu_kill = sig == SIGKILL and cpu_ms >= limits.cpu_hard_s * 900  # 90 % of the limit
+    if sig is not None and (sig == SIGXCPU or hard_cpu_kill):
         return ("cpu_limit", "CpuLimit",
                 f"Your code used more than {limits.cpu_soft_s:g} second(s) of processor time, "
                 "so the sandbox stopped it. Look for a loop that never ends or work that "

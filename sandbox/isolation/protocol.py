@@ -159,7 +159,6 @@ class Outbox:
                 zero(owner)
         return True
 
-    def wipe(self) -> None:
-        for _, owner in self.items:
-            if owner is not None:
-                zero(owner)
+    def owners(self) -> list[bytearray]:
+        """The bytearrays still queued (a forked child wipes its copies)."""
+        return [owner for _, owner in self.items if owner is not None]

@@ -46,6 +46,7 @@ NAMESPACE_FLAGS = (
 
 _compiled: bytes | None = None
 _compile_error: str | None = None
+_loaded: tuple[ctypes.Array[ctypes.c_char], ctypes.Structure] | None = None  # kept alive
 
 
 def compile_filter() -> bytes:
@@ -102,12 +103,20 @@ class _SockFprog(ctypes.Structure):
     _fields_ = (("len", ctypes.c_ushort), ("filter", ctypes.c_void_p))
 
 
+def program() -> tuple[ctypes.Array[ctypes.c_char], ctypes.Structure]:
+    """The filter as the ``struct sock_fprog`` prctl wants (built once, like the BPF)."""
+    global _loaded
+    if _loaded is None:
+        code = compile_filter()
+        buffer = ctypes.create_string_buffer(code, len(code))
+        _loaded = (buffer, _SockFprog(len(code) // 8, ctypes.cast(buffer, ctypes.c_void_p)))
+    return _loaded
+
+
 def install(walls: Walls) -> None:
     """Load the filter into this process (needs no_new_privs first, or CAP_SYS_ADMIN)."""
     try:
-        program = compile_filter()
-        buffer = ctypes.create_string_buffer(program, len(program))
-        fprog = _SockFprog(len(program) // 8, ctypes.cast(buffer, ctypes.c_void_p))
+        _, fprog = program()
         linux.prctl_ptr(
             linux.PR_SET_SECCOMP,
             linux.SECCOMP_MODE_FILTER,

@@ -1,11 +1,9 @@
 """The zygote: a small, single-threaded process that forks one fresh child per run.
 
-Forking a warm interpreter that already holds the engine costs a couple of
-milliseconds, where starting Python costs forty; forking the web server
-instead would copy its memory (fork cost grows with it) and its secrets. So
-the Executor starts this process with ``-I -S``, an empty environment and only
-the import path it needs, and talks to it over its stdin/stdout pipes in
-``protocol`` frames. It preloads the engine, then loops on ``selectors``:
+Forking a warm interpreter that holds the engine costs a few milliseconds,
+starting Python forty; forking the web server would copy its memory and its
+secrets. So the Executor starts this process (boot.py: ``-I -S``, an empty
+environment) and talks to it in ``protocol`` frames over its stdin/stdout:
 
 - a ``run`` job: fork; the child calls ``child_main(job, fd, limits, slot)``,
   which puts up the walls, runs the engine and writes the trace to ``fd``;
@@ -16,32 +14,26 @@ the import path it needs, and talks to it over its stdin/stdout pipes in
 It is a child subreaper, so a grandchild that escapes its run's process group
 is re-parented here and killed when the run ends. What one learner sent or
 produced lives only in bytearrays that are zeroed once used, and a new child
-zeroes its copies of the other runs' buffers: a run cannot read another's.
-It dies with its parent (PDEATHSIG, and EOF on stdin).
+zeroes its copies of the other runs' buffers (handoff.py).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import selectors
 import signal
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from sandbox.isolation import protocol
+from sandbox.isolation import handoff, protocol
 from sandbox.isolation.config import Limits
-
-ChildMain = Callable[[dict[str, Any], int, Limits, int], Any]
+from sandbox.isolation.handoff import ChildMain
 
 CHUNK = 64 * 1024
 PROBE_WALL_S = 30.0
 HOLD_S = 1.0
-# Exit status of a child whose setup failed before the learner's code could run.
-EXIT_SETUP_FAILED = 70
 
 
 @dataclass(eq=False)
@@ -145,9 +137,7 @@ class Zygote:
         if kind == "run":
             self._fork(job_id, int(header["slot"]), frame, head_len, self.child, self.limits.wall_s)
         elif kind == "probe":
-            self._fork(job_id, -1, frame, head_len, _probe_child, PROBE_WALL_S)
-        elif kind == "ping":
-            self.send({"type": "pong", "id": job_id, "running": len(self.runs)})
+            self._fork(job_id, -1, frame, head_len, handoff.probe_child, PROBE_WALL_S)
         else:
             raise protocol.ProtocolError(f"unknown job type {kind!r}")
 
@@ -156,10 +146,14 @@ class Zygote:
         self, job_id: int, slot: int, frame: bytearray, head_len: int, entry: ChildMain, wall: float
     ) -> None:
         started = time.monotonic()
+        r = w = -1
         try:
             r, w = os.pipe()
             pid = os.fork()
         except OSError as exc:  # EAGAIN, EMFILE: answer, do not die
+            for fd in (r, w):
+                if fd >= 0:
+                    os.close(fd)
             self.send({"type": "result", "id": job_id, "spawn_error": str(exc)})
             return
         if pid == 0:
@@ -173,40 +167,11 @@ class Zygote:
     def _become_child(
         self, w: int, slot: int, frame: bytearray, head_len: int, entry: ChildMain
     ) -> NoReturn:
-        try:
-            signal.set_wakeup_fd(-1)
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            body = bytes(memoryview(frame)[head_len:])
-            job = json.loads(body) if body else {}
-            del body
-            # This process is a copy of the zygote: wipe the other runs' bytes from it.
-            protocol.zero(frame)
-            protocol.zero(self.inbuf)
-            for run in self.runs.values():
-                for chunk in run.chunks:
-                    protocol.zero(chunk)
-            for _, chunks, _ in self.held:
-                for chunk in chunks or ():
-                    protocol.zero(chunk)
-            self.outbox.wipe()
-            # Only the result pipe survives, as fd 3: the protocol pipes, the other
-            # runs' pipes and the selector are gone; 0-2 go to /dev/null.
-            null = os.open(os.devnull, os.O_RDWR)
-            for fd in (0, 1) if self.debug else (0, 1, 2):
-                os.dup2(null, fd)
-            os.dup2(w, 3)
-            os.closerange(4, max(os.sysconf("SC_OPEN_MAX"), 4096))
-            if self.limits.nice > 0 and slot >= 0:
-                with contextlib.suppress(OSError):
-                    os.nice(self.limits.nice)
-            entry(job, 3, self.limits, slot)
-        except BaseException:
-            if self.debug:
-                import traceback
-
-                traceback.print_exc()
-        os._exit(EXIT_SETUP_FAILED)
+        # This process is a copy of the zygote: every other run's bytes get wiped from it.
+        others = [self.inbuf, *self.outbox.owners()]
+        others += [chunk for run in self.runs.values() for chunk in run.chunks]
+        others += [chunk for _, chunks, _ in self.held for chunk in chunks or ()]
+        handoff.enter_child(w, slot, frame, head_len, others, entry, self.limits, self.debug)
 
     def _read_child(self, run: Run) -> None:
         while run.fd is not None:
@@ -333,12 +298,3 @@ def _kill(pid: int, group_only: bool = False) -> None:
     for kill in (os.killpg,) if group_only else (os.killpg, os.kill):
         with contextlib.suppress(OSError):  # already gone, or the group never existed
             kill(pid, signal.SIGKILL)
-
-
-def _probe_child(job: dict[str, Any], fd: int, limits: Limits, slot: int) -> NoReturn:
-    from sandbox.isolation.capabilities import probe
-
-    data = memoryview(protocol.dumps(probe(limits)))
-    while data:
-        data = data[os.write(fd, data) :]
-    os._exit(0)

@@ -53,6 +53,7 @@ def run_child(
     limits = limits or TEST_LIMITS
     job = {"id": 1, "code": code, "scenario": scenario or GET, "interface": "auto", "app": "app"}
     read_fd, write_fd = os.pipe()
+    job["forked_at"] = time.monotonic()  # so setup_ms counts from the fork
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child
         try:
@@ -134,8 +135,13 @@ def describe(pids: list[int]) -> str:
             except OSError:
                 chain.append(f"{pid}: gone")
                 break
-            chain.append(" ".join(f"{k}={fields.get(k, '?').split()[0]}"
-                                  for k in ("Pid", "Uid", "State", "NSpid", "wchan")))
+            with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+                started = int(stat.read().rsplit(")", 1)[1].split()[19]) / os.sysconf("SC_CLK_TCK")
+            with open("/proc/uptime", encoding="ascii") as uptime:
+                age = float(uptime.read().split()[0]) - started
+            chain.append(" ".join(f"{k}={','.join(fields.get(k, '?').split())}"
+                                  for k in ("Pid", "Uid", "State", "NSpid", "wchan"))
+                         + f" age={age:.2f}s")
             pid = int(fields.get("PPid", "0").strip() or 0)
         lines.append(" <- ".join(chain))
     return "; ".join(lines)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from sandbox.isolation import capabilities, linux, seccomp_filter
+from sandbox.isolation import capabilities, linux, mounts, seccomp_filter
 from sandbox.isolation.child import run_job
 from sandbox.isolation.config import Limits
 from tests.sandbox.isolation.child_harness import (
@@ -97,6 +97,7 @@ print(json.dumps(facts))
     assert leftovers(limits) == []
 
 
+@pytest.mark.root
 def test_runs_with_fewer_walls_when_not_root() -> None:
     """A laptop without root: every privileged wall is recorded as missing, the run goes on."""
     if not is_root():
@@ -249,6 +250,7 @@ def _refuse_pid_namespaces() -> None:
 def _no_libseccomp() -> None:
     seccomp_filter._compiled = None
     seccomp_filter._compile_error = "RuntimeError: Unable to find libseccomp"
+    seccomp_filter._loaded = None
 
 
 def _refuse_mounts() -> None:
@@ -258,20 +260,33 @@ def _refuse_mounts() -> None:
     linux.mount = mount  # type: ignore[assignment]
 
 
+def _refuse_bind_back() -> None:
+    def bind_back(path: str, handle: int) -> None:
+        raise OSError(errno.EPERM, "refused for the test")
+
+    mounts._bind_back = bind_back  # type: ignore[assignment]
+
+
+LAZY_IMPORT = asgi_app_running("import sys\nassert 'tabnanny' not in sys.modules\nimport tabnanny")
+
+
 @pytest.mark.root
-@pytest.mark.parametrize(("breakage", "missing", "still_up"), [
-    (_refuse_pid_namespaces, {"pidns", "private_proc"}, {"netns", "mountns", "uid_drop"}),
-    (_no_libseccomp, {"seccomp"}, {"pidns", "uid_drop", "no_new_privs", "rlimits"}),
+@pytest.mark.parametrize(("breakage", "missing", "still_up", "outcome"), [
+    (_refuse_pid_namespaces, {"pidns", "private_proc"}, {"netns", "mountns", "uid_drop"}, "ok"),
+    (_no_libseccomp, {"seccomp"}, {"pidns", "uid_drop", "no_new_privs", "rlimits"}, "ok"),
+    # Half-built hiding is undone; whether lazy imports then work depends on where Python
+    # lives (here under /root, mode 700: they fail, the notes' trap), but the run goes on.
+    (_refuse_bind_back, {"hidden_home"}, {"tmpfs", "readonly_root", "uid_drop"}, "ok or error"),
     (_refuse_mounts, {"readonly_root", "tmpfs", "hidden_home", "private_proc"},
-     {"netns", "pidns", "uid_drop", "seccomp"}),
+     {"netns", "pidns", "uid_drop", "seccomp"}, "ok or error"),
 ])
 def test_a_missing_wall_is_recorded_and_the_run_goes_on(
-    breakage: Any, missing: set[str], still_up: set[str]
+    breakage: Any, missing: set[str], still_up: set[str], outcome: str
 ) -> None:
     _needs_strong_host()
-    status, trace, _ = run_child(HELLO_ASGI, before=breakage)
+    status, trace, _ = run_child(LAZY_IMPORT, before=breakage)
     assert status == 0 and trace is not None, status
-    assert trace["outcome"] == "ok", trace["error"]
+    assert trace["outcome"] in outcome.split(" or "), trace["error"]
     assert missing <= set(trace["isolation"]["inactive"]), trace["isolation"]
     assert still_up <= set(trace["isolation"]["walls"])
     assert leftovers(LIMITS) == []

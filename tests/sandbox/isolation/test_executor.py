@@ -332,3 +332,23 @@ def test_run_sync_refuses_inside_the_loop() -> None:
             executor.run_sync(HELLO, SCENARIO)
 
     asyncio.run(main())
+
+
+@linux
+def test_a_zygote_that_stops_answering_is_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sandbox.isolation import executor as executor_module
+
+    monkeypatch.setattr(executor_module, "ANSWER_GRACE_S", 0.5)
+    limits = replace(LIMITS, wall_s=1.0)
+
+    async def body(ex: Executor) -> tuple[dict[str, Any], dict[str, Any], int]:
+        assert ex.zygote_pid is not None
+        os.kill(ex.zygote_pid, signal.SIGSTOP)  # alive, but deaf
+        stuck = await ex.run(HELLO, SCENARIO)
+        after = await ex.run(HELLO, SCENARIO)
+        return stuck, after, ex.restarts
+
+    stuck, after, restarts = with_executor(body, limits)
+    assert stuck["outcome"] == "crashed"
+    assert after["outcome"] == "ok"
+    assert restarts == 1

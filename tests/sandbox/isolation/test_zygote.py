@@ -76,6 +76,7 @@ def test_child_inherits_only_the_result_pipe_and_its_slot() -> None:
     assert info["fds"] == [0, 1, 2, 3, 4]  # 4: the directory listing /proc/self/fd itself
     assert info["environ"] == ""
     assert info["slot"] in (0, 1)
+    assert info["nice"] >= min(19, LIMITS.nice)  # a spinning run yields to the web server
     assert info["job"] == {"code": "print(1)", "scenario": SCENARIO, "interface": "auto",
                            "app": "app"}
 
@@ -245,3 +246,12 @@ def test_frames_round_trip_and_caps() -> None:
 
     first = asyncio.run(main())
     assert first == ({"type": "x", "id": 1}, b"body")
+
+
+def test_a_partial_result_from_a_killed_child_is_reported_as_the_kill() -> None:
+    from sandbox.isolation import outcomes
+
+    answer = {"signal": 11, "result": b'{"outcome": "ok", "ev', "elapsed_ms": 5.0}
+    trace = outcomes.to_trace(answer, LIMITS, interface="auto", app="app", mode="forkserver")
+    assert trace["outcome"] == "crashed"
+    assert "SIGSEGV" in trace["error"]["message"]
