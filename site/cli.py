@@ -38,16 +38,32 @@ class UsageError(Exception):
 
 
 def _execute(
-    code: str, scenario: dict[str, Any], interface: str, app: str, timeout: float
+    code: str,
+    scenario: dict[str, Any],
+    interface: str,
+    app: str,
+    timeout: float,
+    isolated: bool = False,
 ) -> dict[str, Any]:
     """Run the learner's code and return the trace.
 
-    In-process for now, with the engine's SIGALRM deadline; this is the one place
-    to switch to the isolated runner: ``sandbox.isolation.executor.Executor``
-    (``run_sync(code, scenario, interface=..., app=...)`` then ``close_sync()``,
-    with ``timeout`` as its wall-clock limit). Nothing else in the CLI changes.
+    By default in this process, with the engine's SIGALRM deadline: the CLI runs
+    your own file on your own machine, like `python app.py` would. ``--isolated``
+    uses the site's sandbox instead (the same walls and limits as the web server).
     """
-    return sandbox.run(code, scenario, interface=interface, app=app, timeout_s=timeout)
+    if not isolated:
+        return sandbox.run(code, scenario, interface=interface, app=app, timeout_s=timeout)
+    from dataclasses import replace
+
+    from sandbox.isolation.config import Limits
+    from sandbox.isolation.executor import Executor
+
+    limits = replace(Limits.from_env(), engine_timeout_s=timeout, wall_s=max(3.0, timeout + 1))
+    executor = Executor(limits)
+    try:
+        return executor.run_sync(code, scenario, interface=interface, app=app)
+    finally:
+        executor.close_sync()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,7 +104,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"bad scenario: {exc}") from None
     if args.timeout <= 0:
         raise UsageError("--timeout must be more than 0 seconds")
-    trace = _execute(code, scenario, args.interface, args.app, args.timeout)
+    trace = _execute(code, scenario, args.interface, args.app, args.timeout, args.isolated)
     if args.json:
         print(json.dumps(trace, indent=2, allow_nan=False))
     else:

@@ -127,6 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds before a run that never ends is stopped (default: %(default)s)",
     )
     run.add_argument(
+        "--isolated",
+        action="store_true",
+        help="run the code in the site's sandbox (a walled-in child process with CPU, "
+        "memory and time limits) instead of in this process",
+    )
+    run.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
