@@ -1,0 +1,4 @@
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
+    yield b"Hello, "
+    yield b"WSGI!"

@@ -1,0 +1,9 @@
+async def app(scope, receive, send):
+    name = scope["path"].lstrip("/")
+    text = "Hello, " + name + "!"
+    await send({
+        "type": "http.response.start",
+        "status": 200,
+        "headers": [[b"content-type", b"text/plain; charset=utf-8"]],
+    })
+    await send({"type": "http.response.body", "body": text.encode("utf-8")})
