@@ -136,6 +136,27 @@ async def throughput(port: int, clients: int = 8, seconds: float = 5.0) -> tuple
     return done[0] / (time.perf_counter() - started), failed[0]
 
 
+async def throughput_alone(clients: int = 8, seconds: float = 5.0) -> float:
+    """The same load on an Executor in this process, without HTTP, for comparison."""
+    from sandbox.isolation.executor import Executor
+
+    executor, done = Executor(), [0]
+    await executor.start()
+    deadline = time.perf_counter() + seconds
+
+    async def client() -> None:
+        while time.perf_counter() < deadline:
+            trace = await executor.run(HELLO, {"path": "/"})
+            done[0] += trace["outcome"] == "ok"
+
+    try:
+        started = time.perf_counter()
+        await asyncio.gather(*(client() for _ in range(clients)))
+        return done[0] / (time.perf_counter() - started)
+    finally:
+        await executor.close()
+
+
 async def under_loops(port: int, loops: int = 20, hellos: int = 4) -> dict[str, Any]:
     async def one(code: str) -> tuple[int, bytes, float]:
         conn = Conn(port)
@@ -189,6 +210,8 @@ async def measure(port: int) -> None:
     rate, failed = await throughput(port)
     print(f"throughput, 8 clients: {rate:.0f} runs/s, {failed} failed "
           f"(target >= 100) {verdict(rate >= 100 and not failed)}")
+    print(f"  the same load on the Executor alone, just after: {await throughput_alone():.0f} "
+          "runs/s")
     loaded = await under_loops(port)
     print(f"health under 20 infinite loops: p50 {loaded['health_p50_ms']:.1f} ms, "
           f"p99 {loaded['health_p99_ms']:.1f} ms, max {loaded['health_max_ms']:.1f} ms over "

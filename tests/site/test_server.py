@@ -167,10 +167,10 @@ def test_the_browser_gets_a_private_redirect_file(monkeypatch: pytest.MonkeyPatc
 @pytest.fixture
 def served() -> Iterator[tuple[subprocess.Popen[str], str]]:
     env = {**os.environ, "WSGI_ASGI_TOUR_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1"}
-    env.pop("DISPLAY", None)
     proc = subprocess.Popen(
         [sys.executable, "-c",
-         "from wsgi_asgi_tour.server import serve; raise SystemExit(serve(port=0))"],
+         "from wsgi_asgi_tour.server import serve; "
+         "raise SystemExit(serve(port=0, open_browser=False))"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
     try:
         url = ""
