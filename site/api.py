@@ -49,26 +49,36 @@ async def run(request: Request) -> Response:
     settings = request.app.state.settings
     try:
         job = parse_run_request(await read_body(request, settings.max_body_bytes))
-        trace = await unless_gone(request, request.app.state.executor.run(
-            job.code, job.scenario, interface=job.interface, app=job.app))
-    except (ClientGone, ClientDisconnect):
+        trace = await execute(request, job)
+    except Exception as exc:
+        return failure_response(exc)
+    return JSONResponse(trace, headers=NO_STORE)
+
+
+async def execute(request: Request, job: RunRequest) -> dict[str, Any]:
+    """Run ``job`` in the sandbox for ``request``; gives up if the client hangs up."""
+    return await unless_gone(request, request.app.state.executor.run(
+        job.code, job.scenario, interface=job.interface, app=job.app))
+
+
+def failure_response(exc: Exception) -> Response:
+    """The answer for anything that kept a run from producing a trace."""
+    if isinstance(exc, ClientGone | ClientDisconnect):
         return Response(status_code=499)  # nginx's "client closed request"; nobody reads it
-    except ApiError as exc:
+    if isinstance(exc, ApiError):
         return error(exc.status, exc.code, exc.message)
-    except ScenarioError as exc:
+    if isinstance(exc, ScenarioError):
         return error(400, "bad_scenario", f"The scenario is not valid: {exc}")
-    except Busy as exc:
+    if isinstance(exc, Busy):
         seconds = max(1, math.ceil(exc.retry_after))
         return error(
             503, "busy",
             f"Every run slot is busy and the queue is full; try again in {seconds} s.",
             headers={"retry-after": str(seconds)})
-    except Exception:
-        # The learner's failures come back inside the trace; reaching here is our bug.
-        log.exception("run failed in the execution service")
-        return error(500, "internal", "The server failed to run your code; this is a bug in "
-                     "the tour, not in your code. Try again, and report it if it persists.")
-    return JSONResponse(trace, headers=NO_STORE)
+    # The learner's failures come back inside the trace; reaching here is our bug.
+    log.error("run failed in the execution service", exc_info=exc)
+    return error(500, "internal", "The server failed to run your code; this is a bug in "
+                 "the tour, not in your code. Try again, and report it if it persists.")
 
 
 class ClientGone(Exception):

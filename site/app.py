@@ -12,29 +12,45 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from sandbox.isolation.executor import Executor
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
-from wsgi_asgi_tour import api, pages
+from wsgi_asgi_tour import api, check_api, i18n
 from wsgi_asgi_tour.errors import error
+from wsgi_asgi_tour.lessons import load_course
+from wsgi_asgi_tour.pages import Pages
 from wsgi_asgi_tour.ratelimit import RateLimitMiddleware
 from wsgi_asgi_tour.security import SecurityMiddleware
 from wsgi_asgi_tour.settings import Settings
+from wsgi_asgi_tour.static_files import StaticFiles
+
+from sandbox.isolation.executor import Executor
 
 log = logging.getLogger("wsgi_asgi_tour")
 
 
 def create_app(settings: Settings | None = None, *, executor: Executor | None = None) -> Starlette:
     settings = settings or Settings()
+    # Everything a page needs is loaded and rendered now: a broken lesson stops start-up
+    # with its file and line, and serving a page is a dictionary look-up.
+    courses = {lang: load_course(lang=lang) for lang in i18n.languages()}
+    static = StaticFiles()
+    pages = Pages(courses, static)
 
     routes = [
-        Route("/", pages.home, methods=["GET"]),
+        Route("/", pages.endpoint, methods=["GET"]),
+        Route("/lessons", pages.endpoint, methods=["GET"]),
+        Route("/lessons/{slug}", pages.endpoint, methods=["GET"]),
+        Route("/playground", pages.endpoint, methods=["GET"]),
+        Route("/rules", pages.endpoint, methods=["GET"]),
+        Route("/static/{version}/{path:path}", static.endpoint, methods=["GET"]),
         Route("/api/health", api.health, methods=["GET"]),
         Route("/api/run", api.run, methods=["POST"]),
+        Route("/api/check", check_api.check, methods=["POST"]),
+        Route("/api/solution", check_api.solution, methods=["POST"]),
     ]
 
     # Outermost first. Security wraps everything so its headers reach every answer,
@@ -66,6 +82,8 @@ def create_app(settings: Settings | None = None, *, executor: Executor | None = 
         exception_handlers={HTTPException: http_error},
     )
     app.state.settings = settings
+    app.state.courses = courses
+    app.state.pages = pages
     return app
 
 
@@ -94,4 +112,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
             405: f"{request.url.path} does not accept {request.method}.",
         }.get(exc.status_code, exc.detail)
         return error(exc.status_code, code, message, headers=exc.headers)
+    if exc.status_code == 404:
+        return Response(request.app.state.pages.not_found(request.url.path), status_code=404,
+                         media_type="text/html; charset=utf-8")
     return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)

@@ -13,6 +13,7 @@ import os
 import select
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -110,15 +111,46 @@ def processes_of_uids(uids: range) -> list[int]:
     return found
 
 
-def leftovers(limits: Limits, settle_s: float = 1.0) -> list[int]:
-    """Processes still running under any slot uid (waits up to ``settle_s`` for them to go)."""
+def leftovers(
+    limits: Limits, settle_s: float = 1.0, waiting: Callable[[], set[int]] | None = None
+) -> list[int]:
+    """Processes still running under any slot uid (waits up to ``settle_s`` for them to go).
+
+    ``waiting`` gives the processes of the zygote's prepared children (they run under a
+    slot's uid before any job exists), which are not a run's leftovers.
+    """
     uids = range(limits.base_uid, limits.base_uid + limits.effective_slots() + 2)
     deadline = time.monotonic() + settle_s
     while True:
         found = processes_of_uids(uids)
+        if found and waiting is not None:
+            prepared = waiting()
+            found = [pid for pid in found if pid not in prepared]
         if not found or time.monotonic() > deadline:
             return found
         time.sleep(0.02)
+
+
+def descendants(pids: list[int]) -> set[int]:
+    """The processes in the trees under ``pids`` (them included), from /proc."""
+    found: set[int] = set()
+    todo = list(pids)
+    while todo:
+        pid = todo.pop()
+        if pid in found:
+            continue
+        found.add(pid)
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
+                todo.extend(int(p) for p in f.read().split())
+        except OSError:
+            continue
+    return found
+
+
+def prepared_pids(status: dict[str, Any]) -> list[int]:
+    """The prepared children's pids (processes A) in an ``Executor.status()`` answer."""
+    return [pid for pid in status.get("prepared", {}).values() if pid]
 
 
 def describe(pids: list[int]) -> str:

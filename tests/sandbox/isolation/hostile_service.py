@@ -24,8 +24,10 @@ from tests.sandbox.isolation.child_harness import (
     GET,
     HELLO_ASGI,
     asgi_app_running,
+    descendants,
     describe,
     leftovers,
+    prepared_pids,
 )
 
 # Own uids, so that another suite's runs are not counted as this one's leftovers.
@@ -63,6 +65,11 @@ class Service:
         if missing:
             pytest.skip("needs root and Linux namespaces; missing here: " + ", ".join(missing))
 
+    def waiting(self) -> set[int]:
+        """Every process of the zygote's prepared children (waiting for a job)."""
+        status = self.loop.run_until_complete(self.executor.status())
+        return descendants(prepared_pids(status))
+
     def close(self) -> None:
         self.loop.run_until_complete(self.executor.close())
         self.loop.close()
@@ -78,7 +85,7 @@ def service() -> Iterator[Service]:
 @pytest.fixture(autouse=True)
 def stays_healthy(service: Service) -> Iterator[None]:
     yield
-    left = leftovers(LIMITS)
+    left = leftovers(LIMITS, waiting=service.waiting)
     assert left == [], f"a process of the run survived it: {describe(left)}"
     trace = service.run(HELLO_ASGI)
     assert trace["outcome"] == "ok", trace["error"]

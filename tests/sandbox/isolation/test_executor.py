@@ -17,6 +17,7 @@ from sandbox import ScenarioError
 from sandbox.isolation.config import Limits
 from sandbox.isolation.executor import Executor
 from sandbox.isolation.pool import Busy
+from tests.sandbox.isolation.child_harness import descendants, prepared_pids
 
 T = TypeVar("T")
 linux = pytest.mark.skipif(
@@ -188,16 +189,22 @@ for _ in range(3):
         os._exit(0)
 """ + HELLO
 
-    async def body(ex: Executor) -> tuple[list[int], list[int], list[int], list[int]]:
+    async def census(ex: Executor) -> tuple[list[int], list[int]]:
+        """The zygote's children and the slot uids' processes, prepared children aside."""
         assert ex.zygote_pid is not None
+        kids, owned = zygote_children(ex.zygote_pid), run_processes(ex.limits)
+        prepared = descendants(prepared_pids(await ex.status()))
+        return ([p for p in kids if p not in prepared], [p for p in owned if p not in prepared])
+
+    async def body(ex: Executor) -> tuple[list[int], list[int], list[int], list[int]]:
         for _ in range(50):  # the self-test's processes may still be on their way out
-            before = (zygote_children(ex.zygote_pid), run_processes(ex.limits))
+            before = await census(ex)
             if before == ([], []):
                 break
             await asyncio.sleep(0.02)
         await asyncio.gather(*(ex.run(bomb, SCENARIO) for _ in range(4)))
         for _ in range(50):
-            after = (zygote_children(ex.zygote_pid), run_processes(ex.limits))
+            after = await census(ex)
             if after == before:
                 break
             await asyncio.sleep(0.02)
@@ -284,11 +291,12 @@ def test_spawn_mode_fd_writes_cannot_forge_the_answer() -> None:
 
 
 @linux
-def test_a_killed_run_is_gone_before_its_answer_comes() -> None:
-    # Killed from outside (wall clock), the run's tree dies top first; the slot's uid must
-    # own no process by the time the trace arrives, or the next run in that slot would
-    # share a uid with the remains of this one.
-    limits = replace(LIMITS, wall_s=1.0, base_uid=64000 + os.getpid() % 1000 * 4 + 2)
+def test_a_killed_runs_remains_are_gone_before_its_slot_runs_again() -> None:
+    # Killed from outside (wall clock), the run's tree dies top first. Its answer may come
+    # while the remains are dying, but the slot's next prepared child (which drops to the
+    # slot's uid) must not exist before they are gone: two runs never share a uid.
+    limits = replace(LIMITS, slots=1, wall_s=1.0,
+                     base_uid=64000 + os.getpid() % 1000 * 4 + 2)
     spawner = """
 import os, time
 for _ in range(5):
@@ -297,13 +305,26 @@ for _ in range(5):
 time.sleep(60)
 """ + HELLO
 
-    async def body(ex: Executor) -> tuple[str, list[int]]:
+    async def body(ex: Executor) -> tuple[str, list[tuple[list[int], list[int]]], str]:
         trace = await ex.run(spawner, SCENARIO)
-        return trace["outcome"], run_processes(ex.limits)
+        overlaps = []
+        for _ in range(500):
+            owned = run_processes(ex.limits)
+            prepared = descendants(prepared_pids(await ex.status()))
+            remains = [p for p in owned if p not in prepared]
+            new = [p for p in owned if p in prepared]
+            if remains and new:
+                overlaps.append((remains, new))
+            if new and not remains:
+                break
+            await asyncio.sleep(0.002)
+        hello = await ex.run(HELLO, SCENARIO)
+        return trace["outcome"], overlaps, hello["outcome"]
 
-    outcome, left = with_executor(body, limits)
+    outcome, overlaps, hello = with_executor(body, limits)
     assert outcome == "timeout"
-    assert left == []
+    assert overlaps == []
+    assert hello == "ok"
 
 
 @linux

@@ -124,8 +124,10 @@ def test_grandchild_that_left_the_process_group_is_killed() -> None:
         trace = await ex.run("linger", SCENARIO)
         pid = int(trace["stdout"])
         assert ex.zygote_pid is not None
-        for _ in range(100):  # the zygote sweeps orphans right after the run
-            if not os.path.exists(f"/proc/{pid}") or _is_zombie(pid):
+        for _ in range(100):  # the zygote sweeps orphans right after the run, and reaps them
+            if (not os.path.exists(f"/proc/{pid}") or _is_zombie(pid)) and not children_of(
+                ex.zygote_pid
+            ):
                 break
             await asyncio.sleep(0.02)
         return pid, children_of(ex.zygote_pid)

@@ -176,3 +176,59 @@ def bare(job: dict[str, Any], fd: int, limits: Limits, slot: int) -> NoReturn:
     trace = engine.run(job["code"], job["scenario"], interface=job["interface"], app=job["app"])
     _write(fd, json.dumps(trace).encode())
     os._exit(0)
+
+
+def early(job: dict[str, Any], fd: int, limits: Limits, slot: int) -> NoReturn:
+    """The simple-path form of ``early_prepared`` (what ``Executor(child=...)`` names)."""
+    _early(job, fd, framed=False)
+
+
+def early_prepared(job_fd: int, fd: int, limits: Limits, slot: int) -> NoReturn:
+    """A prepared child without walls: waits for its job, answers with a framed result.
+
+    ``linger``: leaves a grandchild in a session of its own, then answers at once (the
+    zygote answers before it is gone); ``check:<pid>``: says whether that process is
+    alive when this run starts; ``pid``: its own pid; anything else: a valid trace.
+    """
+    from sandbox.isolation import handoff
+
+    job, _ = handoff.read_job(job_fd)
+    _early(job, fd, framed=True)
+
+
+def _early(job: dict[str, Any], fd: int, framed: bool) -> NoReturn:
+    from sandbox.isolation import handoff
+
+    what = str(job.get("code", ""))
+    stdout = ""
+    if what == "linger":
+        pid = os.fork()
+        if pid == 0:
+            os.setsid()
+            time.sleep(3600)
+            os._exit(0)
+        stdout = str(pid)
+    elif what.startswith("check:"):
+        stdout = "alive" if _alive(int(what[6:])) else "gone"
+    elif what == "pid":
+        stdout = str(os.getpid())
+    data = json.dumps(trace(stdout=stdout)).encode()
+    _write(fd, handoff.frame_result(data) if framed else data)
+    os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _register() -> None:
+    from sandbox.isolation import handoff
+
+    handoff.register_prepared(early, early_prepared)
+
+
+_register()

@@ -1,0 +1,54 @@
+"""An axe-core audit of each page type, light and dark: no serious or critical finding.
+
+axe-core comes from the `axe-playwright-python` package (it ships axe.min.js). The
+audit's own script is injected with the CSP bypassed; the page's scripts are not.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PAGES = [
+    ("lesson", "/lessons/first-wsgi-app", True),
+    ("lesson-ws", "/lessons/websocket-echo", True),
+    ("playground", "/playground", True),
+    ("contents", "/lessons", False),
+    ("rules", "/rules", False),
+    ("not-found", "/nowhere", False),
+    ("diagram", "/tests/frontend/demo.html?fixture=asgi_violations", False),
+]
+
+
+@pytest.fixture(scope="module")
+def axe_js() -> Path:
+    axe = pytest.importorskip("axe_playwright_python", reason="pip install axe-playwright-python")
+    return Path(axe.__file__).parent / "axe.min.js"
+
+
+def audit(page: Any, axe_js: Path) -> list[str]:
+    page.add_script_tag(path=str(axe_js))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['impact']}: {v['id']}: {v['help']} @ {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+@pytest.mark.parametrize(("name", "path", "runs"), PAGES, ids=[p[0] for p in PAGES])
+def test_no_serious_findings(open_page: Any, base: str, axe_js: Path, name: str, path: str,
+                             runs: bool, dark: bool) -> None:
+    p = open_page(1280, dark, bypass_csp=True)
+    page = p.page
+    page.goto(base + path)
+    page.wait_for_load_state("networkidle")
+    if runs:  # audit the results too: diagram, tabs, details
+        page.locator(".workbench .btn-primary, #bench .btn-primary").first.click()
+        page.locator(".results:not([hidden]) .flow-ev").first.wait_for()
+        page.locator(".results:not([hidden]) .flow-ev").nth(2).click()
+    if "demo" in path:
+        page.locator("#diagram .flow-ev").nth(3).click()
+    assert audit(page, axe_js) == []
