@@ -73,7 +73,7 @@ class Heading:
 @dataclass(frozen=True)
 class Lesson:
     slug: str  # the URL's last part: /lessons/<slug>
-    number: int  # the folder's number; the course order
+    number: int  # the lesson's place in the course, from 1 (folders give the order)
     title: str
     summary: str
     interface: str  # "wsgi" | "asgi"

@@ -55,8 +55,10 @@ def load_course(root: Path | None = None, lang: str = "en") -> Course:
     by_slug = {lesson.slug: lesson for lesson in lessons}
     for lesson in lessons:
         _check_links(lesson, by_slug)
+    # Folder numbers only order the course (gaps leave room to insert a lesson later);
+    # the number a learner sees is the lesson's place in the course.
     linked = tuple(
-        replace(lesson, prev=lessons[i - 1].slug if i else None,
+        replace(lesson, number=i + 1, prev=lessons[i - 1].slug if i else None,
                 next=lessons[i + 1].slug if i + 1 < len(lessons) else None)
         for i, lesson in enumerate(lessons))
     return Course(linked, lang, {lesson.slug: lesson for lesson in linked})

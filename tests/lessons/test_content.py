@@ -86,7 +86,9 @@ def test_no_stale_goldens() -> None:
 
 def test_course_order() -> None:
     numbers = [lesson.number for lesson in COURSE.lessons]
-    assert numbers == list(range(1, len(numbers) + 1)), "lesson folders are numbered 01, 02, ..."
+    assert numbers == list(range(1, len(numbers) + 1)), "lessons are numbered by their place"
+    folders = [lesson.folder for lesson in COURSE.lessons]
+    assert folders == sorted(folders), "folder numbers give the course order"
     slugs = [lesson.slug for lesson in COURSE.lessons]
     chain = [COURSE.lessons[0].slug]
     while COURSE.by_slug[chain[-1]].next:
