@@ -39,9 +39,14 @@ def audit(page: Any, axe_js: Path) -> list[str]:
 
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 @pytest.mark.parametrize(("name", "path", "runs"), PAGES, ids=[p[0] for p in PAGES])
-def test_no_serious_findings(open_page: Any, base: str, axe_js: Path, name: str, path: str,
-                             runs: bool, dark: bool) -> None:
-    p = open_page(1280, dark, bypass_csp=True)
+def test_no_serious_findings(request: pytest.FixtureRequest, axe_js: Path, name: str,
+                             path: str, runs: bool, dark: bool) -> None:
+    if "demo" in path:  # a component page: no app server needed
+        p = request.getfixturevalue("open_page")(1280, dark, bypass_csp=True)
+        base = request.getfixturevalue("demo_base")
+    else:
+        p = request.getfixturevalue("open_site")(1280, dark, bypass_csp=True)
+        base = request.getfixturevalue("base")
     page = p.page
     page.goto(base + path)
     page.wait_for_load_state("networkidle")

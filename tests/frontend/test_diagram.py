@@ -1,7 +1,9 @@
 """The message-flow diagram in real Chromium, fed real engine traces (fixtures/).
 
 The demo page (tests/frontend/demo.html) loads diagram.js, transcript.js and
-response.js under the site's CSP and records the step events on window.demo.
+response.js under the site's CSP and records the step events on window.demo. It is a
+component test fed recorded traces, so a small static server (harness.py) serves it;
+the site's own pages are tested on the real app (test_pages.py, test_flows.py).
 Screenshots land in test-artifacts/frontend/.
 """
 
@@ -25,9 +27,9 @@ def trace_of(name: str) -> dict[str, Any]:
     return trace
 
 
-def demo(open_page: Any, base: str, name: str, width: int = 1100, dark: bool = False) -> Any:
+def demo(open_page: Any, demo_base: str, name: str, width: int = 1100, dark: bool = False) -> Any:
     p = open_page(width, dark)
-    p.page.goto(f"{base}/tests/frontend/demo.html?fixture={name}")
+    p.page.goto(f"{demo_base}/tests/frontend/demo.html?fixture={name}")
     p.page.wait_for_function("() => window.demo && window.demo.ready")
     return p
 
@@ -48,8 +50,8 @@ def test_fixtures_cover_every_kind_of_trace() -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_one_arrow_per_event(open_page: Any, base: str, name: str) -> None:
-    p = demo(open_page, base, name)
+def test_one_arrow_per_event(open_page: Any, demo_base: str, name: str) -> None:
+    p = demo(open_page, demo_base, name)
     trace = trace_of(name)
     seqs = p.page.eval_on_selector_all("#diagram .flow-ev", "els => els.map(e => +e.dataset.seq)")
     assert seqs == [e["seq"] for e in trace["events"]]
@@ -63,8 +65,8 @@ def test_one_arrow_per_event(open_page: Any, base: str, name: str) -> None:
     p.shot(f"diagram-{name}", full_page=True)
 
 
-def test_keys_step_and_fire_the_line(open_page: Any, base: str) -> None:
-    p = demo(open_page, base, "asgi_violations")
+def test_keys_step_and_fire_the_line(open_page: Any, demo_base: str) -> None:
+    p = demo(open_page, demo_base, "asgi_violations")
     page = p.page
     assert current(page) is None  # overview until the first step
     page.focus("#diagram .flow-scroll")
@@ -90,8 +92,8 @@ def test_keys_step_and_fire_the_line(open_page: Any, base: str) -> None:
     assert page.get_attribute("#transcript li[data-index='0']", "aria-current") == "step"
 
 
-def test_buttons_and_play(open_page: Any, base: str) -> None:
-    p = demo(open_page, base, "wsgi_ok")
+def test_buttons_and_play(open_page: Any, demo_base: str) -> None:
+    p = demo(open_page, demo_base, "wsgi_ok")
     page = p.page
     page.click("#diagram [data-act=next]")
     page.click("#diagram [data-act=next]")
@@ -110,8 +112,8 @@ def test_buttons_and_play(open_page: Any, base: str) -> None:
     assert current(page) == stopped
 
 
-def test_click_shows_decoded_data(open_page: Any, base: str) -> None:
-    p = demo(open_page, base, "lifespan_two_requests")
+def test_click_shows_decoded_data(open_page: Any, demo_base: str) -> None:
+    p = demo(open_page, demo_base, "lifespan_two_requests")
     page = p.page
     page.click("#diagram .flow-ev[data-seq='6']")
     details = page.text_content("#diagram .flow-details")
@@ -125,8 +127,8 @@ def test_click_shows_decoded_data(open_page: Any, base: str) -> None:
     p.shot("diagram-details-lifespan")
 
 
-def test_violations_are_red_with_spec_link(open_page: Any, base: str) -> None:
-    p = demo(open_page, base, "asgi_violations")
+def test_violations_are_red_with_spec_link(open_page: Any, demo_base: str) -> None:
+    p = demo(open_page, demo_base, "asgi_violations")
     page = p.page
     bad = page.eval_on_selector_all(
         "#diagram .flow-ev.sev-error", "els => els.map(e => +e.dataset.seq)")
@@ -149,8 +151,8 @@ def test_violations_are_red_with_spec_link(open_page: Any, base: str) -> None:
     p.shot("diagram-violation")
 
 
-def test_warnings_are_amber(open_page: Any, base: str) -> None:
-    p = demo(open_page, base, "asgi_warnings")
+def test_warnings_are_amber(open_page: Any, demo_base: str) -> None:
+    p = demo(open_page, demo_base, "asgi_warnings")
     warned = p.page.eval_on_selector_all(
         "#diagram .flow-ev.sev-warning", "els => els.map(e => +e.dataset.seq)")
     assert warned == [v["event"] for v in trace_of("asgi_warnings")["violations"]]
@@ -158,8 +160,8 @@ def test_warnings_are_amber(open_page: Any, base: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_transcript_matches_the_diagram(open_page: Any, base: str, name: str) -> None:
-    p = demo(open_page, base, name)
+def test_transcript_matches_the_diagram(open_page: Any, demo_base: str, name: str) -> None:
+    p = demo(open_page, demo_base, name)
     labels = p.page.eval_on_selector_all(
         "#diagram .flow-ev title",
         "els => els.map(e => e.textContent.split(': ').slice(1).join(': '))")
@@ -172,8 +174,8 @@ def test_transcript_matches_the_diagram(open_page: Any, base: str, name: str) ->
     assert f"{len(labels)} messages" in live
 
 
-def test_unknown_kinds_are_drawn_generically(open_page: Any, base: str) -> None:
-    p = demo(open_page, base, "wsgi_ok")
+def test_unknown_kinds_are_drawn_generically(open_page: Any, demo_base: str) -> None:
+    p = demo(open_page, demo_base, "wsgi_ok")
     p.page.evaluate("""() => window.demo.diagram.show({
         interface: "asgi", outcome: "ok", response: null, responses: [], violations: [],
         error: null, stdout: "", events: [
@@ -186,8 +188,8 @@ def test_unknown_kinds_are_drawn_generically(open_page: Any, base: str) -> None:
     assert p.errors == []
 
 
-def test_dark_theme_toggles_and_is_remembered(open_page: Any, base: str) -> None:
-    p = demo(open_page, base, "websocket")
+def test_dark_theme_toggles_and_is_remembered(open_page: Any, demo_base: str) -> None:
+    p = demo(open_page, demo_base, "websocket")
     page = p.page
     assert page.get_attribute("html", "data-theme") == "light"
     light_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
@@ -204,14 +206,14 @@ def test_dark_theme_toggles_and_is_remembered(open_page: Any, base: str) -> None
     p.shot("diagram-websocket-dark", full_page=True)
 
 
-def test_follows_a_dark_system(open_page: Any, base: str) -> None:
-    p = demo(open_page, base, "wsgi_error", dark=True)
+def test_follows_a_dark_system(open_page: Any, demo_base: str) -> None:
+    p = demo(open_page, demo_base, "wsgi_error", dark=True)
     assert p.page.get_attribute("html", "data-theme") == "dark"
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_phone_width_has_no_horizontal_scroll(open_page: Any, base: str, name: str) -> None:
-    p = demo(open_page, base, name, width=390)
+def test_phone_width_has_no_horizontal_scroll(open_page: Any, demo_base: str, name: str) -> None:
+    p = demo(open_page, demo_base, name, width=390)
     page = p.page
     page.focus("#diagram .flow-scroll")
     page.keyboard.press("ArrowRight")
@@ -223,8 +225,8 @@ def test_phone_width_has_no_horizontal_scroll(open_page: Any, base: str, name: s
         p.shot(f"diagram-{name}-390", full_page=True)
 
 
-def test_scale_for_a_projector(open_page: Any, base: str) -> None:
-    p = demo(open_page, base, "websocket", width=1400)
+def test_scale_for_a_projector(open_page: Any, demo_base: str) -> None:
+    p = demo(open_page, demo_base, "websocket", width=1400)
     page = p.page
     small = page.eval_on_selector("#diagram .flow-svg", "e => e.getBoundingClientRect().height")
     page.evaluate("() => window.demo.diagram.setScale(1.6)")

@@ -1,19 +1,17 @@
 """The page scripts in real Chromium: lesson, playground, contents, rules, 404.
 
-The pages are the real templates rendered from the real lessons by a stand-in server
-(harness.py) that answers /api/run and /api/check with the engine in-process and sends
-the site's CSP, so any inline script or style would show up as a console error.
+The pages come from the real app on a real uvicorn (conftest.py): runs and checks go
+through the security middleware to the isolation Executor, and the site's CSP is
+the real one, so any inline script or style would show up as a console error. What
+a page sent is read from the browser's own requests (``page.expect_request``).
 """
 
 from __future__ import annotations
 
-import gzip
+import json
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
-
-from tests.frontend.harness import ROOT, Site
 
 pytestmark = pytest.mark.browser
 
@@ -23,9 +21,9 @@ EDITOR = "#exercise-bench .cm-content"
 CHECK = "#exercise-bench .actions button:has-text('Check')"
 
 
-def lesson(open_page: Any, base: str, path: str = LESSON, width: int = 1280,
+def lesson(open_site: Any, base: str, path: str = LESSON, width: int = 1280,
            dark: bool = False) -> Any:
-    p = open_page(width, dark)
+    p = open_site(width, dark)
     p.page.goto(base + path)
     p.page.wait_for_selector(EDITOR)
     return p
@@ -44,21 +42,27 @@ def replace_code(page: Any, code: str, scope: str = "#exercise-bench") -> None:
     page.keyboard.insert_text(code)
 
 
-def run(page: Any, scope: str = "#exercise-bench") -> None:
-    before = page.locator(f"{scope} .flow-ev").count()
-    page.click(f"{scope} .btn-primary")
+def is_run(request: Any) -> bool:
+    return bool(request.method == "POST" and request.url.endswith("/api/run"))
+
+
+def run(page: Any, scope: str = "#exercise-bench") -> dict[str, Any]:
+    """Click Run, wait for the results; return the JSON the page posted."""
+    with page.expect_request(is_run) as sent:
+        page.click(f"{scope} .btn-primary")
     page.wait_for_function(f"""() => !document.querySelector('{scope} .btn-primary')
         .hasAttribute('aria-busy') && document.querySelector('{scope} .results')
         && !document.querySelector('{scope} .results').hidden""")
-    assert before >= 0
+    payload: dict[str, Any] = json.loads(sent.value.post_data)
+    return payload
 
 
-def test_lesson_run_step_and_mark_the_line(open_page: Any, base: str, site: Site) -> None:
-    p = lesson(open_page, base)
+def test_lesson_run_step_and_mark_the_line(open_site: Any, base: str) -> None:
+    p = lesson(open_site, base)
     page = p.page
-    run(page)
-    assert site.runs[-1]["interface"] == "wsgi"
-    assert site.runs[-1]["scenario"] == {"requests": [{"path": "/ada"}, {"path": "/grace"}]}
+    sent = run(page)
+    assert sent["interface"] == "wsgi"
+    assert sent["scenario"] == {"requests": [{"path": "/ada"}, {"path": "/grace"}]}
     arrows = page.locator("#exercise-bench .flow-ev").count()
     assert arrows > 8
     page.focus("#exercise-bench .flow-scroll")
@@ -71,8 +75,8 @@ def test_lesson_run_step_and_mark_the_line(open_page: Any, base: str, site: Site
     p.shot("lesson-wsgi-run")
 
 
-def test_error_line_is_marked(open_page: Any, base: str) -> None:
-    p = lesson(open_page, base)
+def test_error_line_is_marked(open_site: Any, base: str) -> None:
+    p = lesson(open_site, base)
     page = p.page
     replace_code(page, "def app(environ, start_response):\n    x = 1 / 0\n    return []\n")
     run(page)
@@ -82,8 +86,8 @@ def test_error_line_is_marked(open_page: Any, base: str) -> None:
     assert page.text_content("#exercise-bench .cm-line.cm-mark-error").strip() == "x = 1 / 0"
 
 
-def test_check_fails_then_passes_and_progress_survives(open_page: Any, base: str) -> None:
-    p = lesson(open_page, base)
+def test_check_fails_then_passes_and_progress_survives(open_site: Any, base: str) -> None:
+    p = lesson(open_site, base)
     page = p.page
     page.click("#solution-button")  # no attempt yet: only a note
     assert page.is_visible("#solution-note") and page.is_hidden("#solution")
@@ -111,8 +115,8 @@ def test_check_fails_then_passes_and_progress_survives(open_page: Any, base: str
     p.shot("toc-progress")
 
 
-def test_code_is_saved_while_typing_and_reset_is_undoable(open_page: Any, base: str) -> None:
-    p = lesson(open_page, base)
+def test_code_is_saved_while_typing_and_reset_is_undoable(open_site: Any, base: str) -> None:
+    p = lesson(open_site, base)
     page = p.page
     page.click(EDITOR)
     page.keyboard.press("Control+End")
@@ -128,27 +132,30 @@ def test_code_is_saved_while_typing_and_reset_is_undoable(open_page: Any, base: 
     assert "# my note" in code_of(page)
 
 
-def test_shortcuts(open_page: Any, base: str, site: Site) -> None:
-    p = lesson(open_page, base)
+def test_shortcuts(open_site: Any, base: str) -> None:
+    p = lesson(open_site, base)
     page = p.page
-    count = len(site.runs)
+    runs: list[Any] = []
+    page.on("request", lambda r: runs.append(r) if is_run(r) else None)
     page.click(EDITOR)
     page.keyboard.press("Control+Enter")
     page.wait_for_function("() => !document.querySelector('#exercise-bench .results').hidden")
-    assert len(site.runs) == count + 1  # once, though both the editor and the page listen
+    page.wait_for_timeout(300)  # a second, duplicate run would have been sent by now
+    assert len(runs) == 1  # once, though both the editor and the page listen
     page.click("h1")
     page.keyboard.press("?")
     assert page.is_visible("#shortcuts")
     page.keyboard.press("Escape")
+    following = page.get_attribute("link[rel=next]", "href")
     page.keyboard.press("Alt+ArrowRight")
-    page.wait_for_url("**/lessons/first-asgi-app")
-    page.wait_for_selector(EDITOR)
+    page.wait_for_url("**" + following)
+    page.wait_for_load_state("load")  # module scripts (the shortcuts) have run by then
     page.keyboard.press("Alt+ArrowLeft")
     page.wait_for_url("**" + LESSON)
 
 
-def test_request_panel_changes_the_scenario(open_page: Any, base: str, site: Site) -> None:
-    p = lesson(open_page, base, "/lessons/first-asgi-app")
+def test_request_panel_changes_the_scenario(open_site: Any, base: str) -> None:
+    p = lesson(open_site, base, "/lessons/first-asgi-app")
     page = p.page
     first = page.locator(".prose .runnable").first
     first.locator("summary").click()
@@ -157,25 +164,27 @@ def test_request_panel_changes_the_scenario(open_page: Any, base: str, site: Sit
     first.locator("input[type=text]").first.fill("/echo?x=1")
     first.locator("textarea").nth(0).fill("Content-Type: text/plain")
     first.locator("textarea").nth(1).fill("hello")
-    first.locator(".btn-primary").click()
+    with page.expect_request(is_run) as sent:
+        first.locator(".btn-primary").click()
     first.locator(".results:not([hidden])").wait_for()
-    assert site.runs[-1]["scenario"] == {
+    assert json.loads(sent.value.post_data)["scenario"] == {
         "method": "POST", "path": "/echo?x=1", "headers": [["Content-Type", "text/plain"]],
         "body": "hello"}
+    # What the real server ran: the diagram's request heading names it.
+    assert "POST /echo?x=1" in first.locator(".results .group-title").first.text_content()
     first.locator("[data-mode=json]").click()
     assert '"method": "POST"' in first.locator("textarea[aria-label='Scenario JSON']").input_value()
     first.locator("[data-mode=websocket]").click()
     first.locator("textarea").nth(2).fill("send hi\nreceive\nclose 1000 bye")
-    first.locator(".btn-primary").click()
-    page.wait_for_function("() => true")
+    with page.expect_request(is_run) as sent:
+        first.locator(".btn-primary").click()
     first.locator(".results:not([hidden])").wait_for()
-    page.wait_for_timeout(300)
-    assert site.runs[-1]["scenario"]["actions"] == [
+    assert json.loads(sent.value.post_data)["scenario"]["actions"] == [
         {"send": "hi"}, {"receive": True}, {"close": 1000, "reason": "bye"}]
 
 
-def test_playground_share_link_round_trip(open_page: Any, base: str) -> None:
-    p = open_page()
+def test_playground_share_link_round_trip(open_site: Any, base: str) -> None:
+    p = open_site()
     page = p.page
     page.goto(base + "/playground")
     page.wait_for_selector("#bench .cm-content")
@@ -189,7 +198,7 @@ def test_playground_share_link_round_trip(open_page: Any, base: str) -> None:
     url = page.input_value("#share-url")
     assert "#share=" in url and len(url) < 2000
     # A stranger (fresh storage) opening the link gets the same code and request.
-    q = open_page()
+    q = open_site()
     q.page.goto(url)
     q.page.wait_for_selector("#bench .cm-content")
     assert "websocket.accept" in code_of(q.page, "#bench")
@@ -197,8 +206,8 @@ def test_playground_share_link_round_trip(open_page: Any, base: str) -> None:
     assert p.errors == [] and q.errors == []
 
 
-def test_damaged_share_link_is_refused_kindly(open_page: Any, base: str) -> None:
-    p = open_page()
+def test_damaged_share_link_is_refused_kindly(open_site: Any, base: str) -> None:
+    p = open_site()
     p.page.goto(base + "/playground#share=z.AAAA")
     p.page.wait_for_selector("#bench .cm-content")
     assert "damaged" in p.page.text_content(".toast")
@@ -207,8 +216,8 @@ def test_damaged_share_link_is_refused_kindly(open_page: Any, base: str) -> None
 
 @pytest.mark.parametrize("path", [LESSON, "/lessons/websocket-echo", "/playground", "/lessons",
                                   "/rules", "/nowhere"])
-def test_pages_fit_a_phone_and_obey_the_csp(open_page: Any, base: str, path: str) -> None:
-    p = open_page(390)
+def test_pages_fit_a_phone_and_obey_the_csp(open_site: Any, base: str, path: str) -> None:
+    p = open_site(390)
     p.page.goto(base + path)
     p.page.wait_for_load_state("networkidle")
     assert p.page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -218,8 +227,8 @@ def test_pages_fit_a_phone_and_obey_the_csp(open_page: Any, base: str, path: str
     p.shot(f"page-{name}-390")
 
 
-def test_dark_lesson_page(open_page: Any, base: str) -> None:
-    p = lesson(open_page, base, "/lessons/first-asgi-app", dark=True)
+def test_dark_lesson_page(open_site: Any, base: str) -> None:
+    p = lesson(open_site, base, "/lessons/first-asgi-app", dark=True)
     run(p.page)
     p.page.focus("#exercise-bench .flow-scroll")
     for _ in range(3):
@@ -229,23 +238,22 @@ def test_dark_lesson_page(open_page: Any, base: str) -> None:
     assert p.page.get_attribute("html", "data-theme") == "light"
 
 
-def test_lesson_page_weight_under_budget(open_page: Any, base: str) -> None:
-    p = open_page()
-    seen: list[str] = []
-    p.page.on("requestfinished", lambda r: seen.append(r.url))
+def test_lesson_page_weight_under_budget(open_site: Any, base: str) -> None:
+    p = open_site()
+    seen: list[Any] = []
+    p.page.on("requestfinished", lambda r: seen.append(r))
     p.page.goto(base + LESSON)
     p.page.wait_for_load_state("networkidle")
-    total = 0
-    for url in seen:
-        path = urlsplit(url).path
-        body = (ROOT / path.lstrip("/")).read_bytes() if path.startswith("/static/") else (
-            p.page.content().encode())
-        total += len(gzip.compress(body, 9))
-    assert total < 300_000, f"{total} bytes gzipped"
+    # Bytes as they came over the wire (the server gzips pages and static files), from
+    # Content-Length: playwright's request.sizes() reports negative sizes for some.
+    total = sum(int(r.response().headers["content-length"]) for r in seen)
+    assert len(seen) > 10 and all(r.url.startswith(base) for r in seen)  # nothing external
+    assert total < 300_000, f"{total} bytes compressed"
+    assert p.errors == []
 
 
-def test_corrupt_storage_never_breaks_the_page(open_page: Any, base: str) -> None:
-    p = open_page()
+def test_corrupt_storage_never_breaks_the_page(open_site: Any, base: str) -> None:
+    p = open_site()
     page = p.page
     page.goto(base + "/lessons")
     page.evaluate("() => localStorage.setItem('wat.progress.v1', '{not json')")
@@ -256,8 +264,8 @@ def test_corrupt_storage_never_breaks_the_page(open_page: Any, base: str) -> Non
     assert p.errors == []
 
 
-def test_progress_export_and_import(open_page: Any, base: str, tmp_path: Any) -> None:
-    p = lesson(open_page, base)
+def test_progress_export_and_import(open_site: Any, base: str, tmp_path: Any) -> None:
+    p = lesson(open_site, base)
     page = p.page
     page.click(EDITOR)
     page.keyboard.press("Control+End")
@@ -269,7 +277,7 @@ def test_progress_export_and_import(open_page: Any, base: str, tmp_path: Any) ->
     info.value.save_as(saved)
     assert "# exported" in saved.read_text()
     # Another browser imports the file and finds the code.
-    q = open_page()
+    q = open_site()
     q.page.goto(base + "/lessons")
     q.page.set_input_files("#import-progress", str(saved))
     q.page.wait_for_selector(".toast:has-text('Imported')")
@@ -279,8 +287,8 @@ def test_progress_export_and_import(open_page: Any, base: str, tmp_path: Any) ->
     assert "# exported" in code_of(q.page)
 
 
-def test_code_that_does_not_load(open_page: Any, base: str) -> None:
-    p = open_page()
+def test_code_that_does_not_load(open_site: Any, base: str) -> None:
+    p = open_site()
     page = p.page
     page.goto(base + "/playground")
     page.wait_for_selector("#bench .cm-content")
@@ -294,8 +302,8 @@ def test_code_that_does_not_load(open_page: Any, base: str) -> None:
 
 
 @pytest.mark.parametrize(("status", "words"), [(503, "busy"), (429, "a lot of runs")])
-def test_busy_server_says_when_to_retry(open_page: Any, base: str, status: int, words: str) -> None:
-    p = open_page()
+def test_busy_server_says_when_to_retry(open_site: Any, base: str, status: int, words: str) -> None:
+    p = open_site()
     page = p.page
     page.route("**/api/run", lambda route: route.fulfill(
         status=status, headers={"Retry-After": "3", "content-type": "application/json"},

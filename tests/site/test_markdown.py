@@ -35,7 +35,7 @@ def test_admonitions_with_default_and_own_titles() -> None:
     assert "<em>text</em>" in html
 
 
-@pytest.mark.parametrize("name", ["warning", "simplification", "tip", "predict"])
+@pytest.mark.parametrize("name", ["warning", "simplification", "tip"])  # predict: test_predict.py
 def test_every_admonition_has_a_catalog_title(name: str) -> None:
     html = render(f"::: {name}\nx\n:::\n", RenderContext()).html
     assert f'class="admonition {name}"' in html

@@ -1,4 +1,5 @@
-"""``serve``: --get without a server, the home page, and a real uvicorn end to end."""
+"""``serve``: --get without a server, the home page (the contents), and a real uvicorn
+end to end."""
 
 from __future__ import annotations
 
@@ -88,25 +89,39 @@ def test_local_mode_warns_about_missing_walls(capsys: pytest.CaptureFixture[str]
     assert "netns: unshare failed" in capsys.readouterr().err
 
 
-# -- the home page ------------------------------------------------------------------------------
+# -- the home page: the contents ---------------------------------------------------------------
 
-def test_home_page_is_small_honest_and_script_free(client: TestClient) -> None:
+def test_home_page_lists_every_lesson_and_is_script_safe(client: TestClient) -> None:
     response = client.get("/")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     page = response.text
-    assert "<script" not in page and "style=" not in page and "<style" not in page
+    course = client.app.state.courses["en"]  # type: ignore[attr-defined]
+    assert len(course.lessons) >= 3
+    for lesson in course.lessons:
+        assert f'href="/lessons/{lesson.slug}"' in page and lesson.title in page
+    # No inline script or style (the CSP forbids them), nothing from another site, no token.
+    assert "style=" not in page and "<style" not in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)", page)
     assert not re.search(r'(src|href)="(https?:)?//[^"]*\.(js|css|png|svg|woff2?)"', page)
-    assert "lessons are not written yet" in page
-    assert "Authorization: Bearer" in page and TOKEN not in page
-    assert "/api/run" in page and "serve --get" in page
+    assert TOKEN not in page
+    assert page == client.get("/lessons").text  # one contents page, two addresses
 
 
-def test_home_page_in_hosted_mode_has_no_token_instructions() -> None:
-    # Without "with", the test client skips the lifespan: the page needs no sandbox.
+def test_home_page_needs_no_sandbox_in_hosted_mode() -> None:
+    # Without "with", the test client skips the lifespan: the page needs no Executor.
     app = server.create_app(make_settings(hosted=True))
-    page = TestClient(app, base_url="http://127.0.0.1:8000").get("/").text
-    assert "Bearer" not in page and "/api/run" in page
+    response = TestClient(app, base_url="http://127.0.0.1:8000").get("/")
+    assert response.status_code == 200 and "/lessons/first-wsgi-app" in response.text
+
+
+def test_get_of_the_home_page_prints_the_contents(capsys: pytest.CaptureFixture[str]) -> None:
+    assert server.serve(get="/") == 0
+    head, _, body = capsys.readouterr().out.partition("\n\n")
+    assert head.splitlines()[0] == "HTTP/1.1 200 OK"
+    assert "content-type: text/html; charset=utf-8" in head.splitlines()
+    assert body.lstrip().startswith("<!doctype html>")
+    assert 'href="/lessons/first-wsgi-app"' in body and "Your first WSGI app" in body
 
 
 # -- helpers of serve ---------------------------------------------------------------------------
