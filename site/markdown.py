@@ -22,12 +22,13 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
+from wsgi_asgi_tour import predict
 from wsgi_asgi_tour.highlight import highlight
 from wsgi_asgi_tour.i18n import t
 from wsgi_asgi_tour.lesson_model import Heading, Runnable
 
-# `::: name [title]` blocks. `predict` is reserved for predict-the-next-message questions
-# (rendered as a plain box until the front-end gives them behaviour).
+# `::: name [title]` blocks. `predict` holds a predict-the-next-message question with its
+# choices (site/predict.py); the others are boxes of prose.
 ADMONITIONS = ("note", "spec", "warning", "simplification", "tip", "predict")
 CONTAINER_LINE = re.compile(r"^ {0,3}:::+[ \t]*([^\s:]+)")
 FENCE_FLAGS = ("run", "norun", "nogolden", "broken")
@@ -135,7 +136,11 @@ def _build() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     for name in ADMONITIONS:
-        md.use(container_plugin, name, render=_admonition(name))
+        rule = predict.render_container if name == predict.NAME else _admonition(name)
+        md.use(container_plugin, name, render=rule)
+    md.core.ruler.push("predict", predict.transform)
+    md.add_render_rule("predict_feedback_open", predict.render_feedback)
+    md.add_render_rule("predict_feedback_close", predict.render_feedback)
     md.use(anchors_plugin, min_level=2, max_level=3)
     md.add_render_rule("fence", _fence)
     return md
@@ -147,9 +152,14 @@ MD = _build()
 def render(text: str, context: RenderContext) -> Rendered:
     _check_containers(text)
     env: dict[str, Any] = {"context": context}
-    tokens = MD.parse(text, env)
-    return Rendered(MD.renderer.render(tokens, MD.options, env), _headings(tokens),
-                    tuple(_links(tokens)))
+    try:
+        tokens = MD.parse(text, env)
+        body = MD.renderer.render(tokens, MD.options, env)
+        if context.make_runnable is not None:  # a lesson, not a fragment: for= must resolve
+            predict.check_refs(env, {r.id for r in context.runnables})
+    except predict.PredictError as exc:
+        raise MarkdownError(exc.line, str(exc)) from None
+    return Rendered(body, _headings(tokens), tuple(_links(tokens)))
 
 
 def _check_containers(text: str) -> None:

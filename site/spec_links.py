@@ -19,6 +19,7 @@ ASGI_SPECS = "https://asgi.readthedocs.io/en/latest/specs/"
 ASGI_MAIN = ASGI_SPECS + "main.html"
 ASGI_WWW = ASGI_SPECS + "www.html"
 ASGI_LIFESPAN = ASGI_SPECS + "lifespan.html"
+ASGI_EXTENSIONS = "https://asgi.readthedocs.io/en/latest/extensions.html"
 
 ANCHORS: dict[str, frozenset[str]] = {
     PEP3333: frozenset({
@@ -54,6 +55,8 @@ ANCHORS: dict[str, frozenset[str]] = {
         "startup-failed-send-event", "shutdown-receive-event",
         "shutdown-complete-send-event", "shutdown-failed-send-event", "lifespan-state",
     }),
+    # asgiref's extensions.rst, published at the docs root (not under specs/).
+    ASGI_EXTENSIONS: frozenset({"websocket-denial-response"}),
 }
 
 

@@ -8,6 +8,7 @@ import { postJSON, RunError } from "./run.js";
 import { initTheme } from "./theme.js";
 import { installShortcuts, linkAction } from "./keys.js";
 import { toast } from "./toast.js";
+import { mountPredictions } from "./predict.js";
 
 const data = JSON.parse(document.getElementById("page-data").textContent);
 const slug = data.slug;
@@ -40,6 +41,9 @@ for (const block of document.querySelectorAll(".prose .runnable")) {
   });
   block.addEventListener("focusin", () => { active = bench; });
 }
+
+// ---- predict-the-next-message questions (after the runnables: a question can run one) ----
+mountPredictions(document.querySelector(".prose") || document, { slug, progress });
 
 // ---- the exercise ----
 const ex = data.exercise;

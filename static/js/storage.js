@@ -1,5 +1,6 @@
 // Progress without accounts, in localStorage under one key:
-//   {version: 1, last: slug, lessons: {slug: {code, passed, passedAt, updated}},
+//   {version: 1, last: slug, lessons: {slug: {code, passed, passedAt, updated,
+//    predictions: {predictId: choiceIndex}}},
 //    playground: {code, scenario, interface}}
 // Code is saved on every change (debounced) and flushed when the page is hidden, so a
 // reload, a crash or a closed tab never loses it. Every write re-reads the store first,
@@ -96,6 +97,24 @@ export class Progress {
     });
   }
 
+  /** The choice (0-based) picked for a predict question, or null. */
+  prediction(slug, id) {
+    const picks = this.lesson(slug).predictions;
+    const value = picks && typeof picks === "object" ? picks[id] : undefined;
+    return Number.isInteger(value) && value >= 0 ? value : null;
+  }
+
+  /** Remember a predict answer; `choice` null forgets it. */
+  savePrediction(slug, id, choice) {
+    this.update((d) => {
+      const entry = { ...(d.lessons[slug] || {}) };
+      const picks = { ...(entry.predictions || {}) };
+      if (choice === null) delete picks[id]; else picks[id] = choice;
+      entry.predictions = picks;
+      d.lessons[slug] = entry;
+    });
+  }
+
   playground() { return this.read().playground; }
   savePlayground(state) { this.update((d) => { d.playground = state; }); }
 
@@ -128,6 +147,9 @@ export class Progress {
           ...(typeof entry.code === "string" ? { code: entry.code } : {}),
           passed: Boolean(mine.passed || entry.passed),
           passedAt: mine.passedAt || entry.passedAt || undefined,
+          // predict answers: the file's fill in, the ones made here stay
+          predictions: { ...(entry.predictions && typeof entry.predictions === "object"
+            ? entry.predictions : {}), ...(mine.predictions || {}) },
           updated: Date.now(),
         };
         count += 1;

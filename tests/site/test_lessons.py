@@ -53,8 +53,10 @@ def test_the_course_loads_in_well_under_a_second() -> None:
     course = load_course()
     elapsed = time.perf_counter() - start
     assert elapsed < 1.0, f"loading took {elapsed:.2f} s"
-    assert [lesson.slug for lesson in course.lessons][:3] == [
-        "first-wsgi-app", "first-asgi-app", "websocket-echo"]
+    slugs = [lesson.slug for lesson in course.lessons]
+    # The vertical slice keeps its slugs (and their order) wherever the curriculum adds lessons.
+    slice_order = [s for s in slugs if s in ("first-wsgi-app", "first-asgi-app", "websocket-echo")]
+    assert slice_order == ["first-wsgi-app", "first-asgi-app", "websocket-echo"]
     assert default_root().name in ("lessons", "lesson_files")
 
 
