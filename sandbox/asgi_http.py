@@ -74,6 +74,7 @@ async def serve_one(
     conn = HttpConnection(request, rec)
     before = asyncio.all_tasks()
     conn.server_tasks = before
+    conn.main_task = asyncio.current_task()
     exc = await call_app(
         app, scope, conn.receive, conn.send, rec, legacy=legacy, server_raised=(ClientDisconnected,)
     )
@@ -132,6 +133,8 @@ class HttpConnection:
         self.done = asyncio.Event()  # response complete or client gone
         # Tasks that were running before the app was called (the server's own).
         self.server_tasks: set[asyncio.Task[Any]] = set()
+        # The task running the app's own coroutine (inside the server's task).
+        self.main_task: asyncio.Task[Any] | None = None
         # RuntimeErrors this server raised into the app (already explained by a violation).
         self.own_errors: list[BaseException] = []
 
@@ -179,7 +182,10 @@ class HttpConnection:
             while not waiter.done():
                 await asyncio.wait([waiter], timeout=GRACE_S)
                 others = asyncio.all_tasks() - self.server_tasks - {asyncio.current_task(), waiter}
-                if not any(not t.done() for t in others):
+                # A task the app started may wait here while the app's own coroutine
+                # streams the response (a disconnect watcher): that coroutine counts too.
+                app_busy = not self.returned and asyncio.current_task() is not self.main_task
+                if not app_busy and not any(not t.done() for t in others):
                     break
         finally:
             waiter.cancel()
