@@ -91,8 +91,9 @@ def _one(check: Check, trace: Mapping[str, Any], lang: str) -> CheckResult:
     evaluator: Callable[[Any, Mapping[str, Any], int | None], Outcome] = EVALUATORS[check.kind]
     outcome = evaluator(check.value, trace, check.request)
     if outcome.key is None:  # nothing to look at (no response): say so, never crash
-        request = check.request if check.request is not None else "last"
-        return CheckResult(False, t("check.no_response", lang, request=request), check)
+        if check.request is None:
+            return CheckResult(False, t("check.no_response_last", lang), check)
+        return CheckResult(False, t("check.no_response", lang, request=check.request), check)
     own = check.pass_message if outcome.passed else check.fail_message
     suffix = "pass" if outcome.passed else "fail"
     message = own or t(f"check.{outcome.key}_{suffix}", lang, **outcome.params)
