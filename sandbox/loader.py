@@ -20,6 +20,12 @@ from typing import Any, Literal
 
 Interface = Literal["wsgi", "asgi", "asgi2"]
 
+# Modules of the optional `frameworks` extra (pyproject.toml) that lessons import, by
+# their top-level name: a missing one is an installation step, not a bug in the code.
+FRAMEWORK_MODULES = frozenset({"flask", "werkzeug", "fastapi", "pydantic", "django", "asgiref",
+                               "a2wsgi"})
+INSTALL_FRAMEWORKS = "pip install 'wsgi-asgi-tour[frameworks]'"
+
 
 class LoadError(Exception):
     """The code ran, but there is no usable app; the message is for the learner."""
@@ -134,7 +140,23 @@ def format_error(exc: BaseException, filename: str) -> dict[str, Any]:
             )
         parts += traceback.format_exception_only(type(exc), exc)
         text = "".join(parts)
-    return {"type": type(exc).__name__, "message": str(exc), "traceback": text, "line": line}
+    message = str(exc)
+    hint = _install_hint(exc)
+    if hint:
+        message += hint
+        text += hint.lstrip() + "\n"
+    return {"type": type(exc).__name__, "message": message, "traceback": text, "line": line}
+
+
+def _install_hint(exc: BaseException) -> str:
+    """How to install a missing framework, so its lesson examples can run."""
+    if not isinstance(exc, ModuleNotFoundError) or not exc.name:
+        return ""
+    top = exc.name.split(".", 1)[0]
+    if top not in FRAMEWORK_MODULES:
+        return ""
+    return (f" {top} belongs to the tour's optional frameworks, which are not installed "
+            f"here. Install them with: {INSTALL_FRAMEWORKS}")
 
 
 def _article(word: str) -> str:
