@@ -36,6 +36,24 @@ Send = Callable[[Message], Awaitable[None]]
 _ALLOWED = (bytes, str, int, float, list, dict, bool, type(None))
 
 
+def as_coroutine_function(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` marked as a coroutine function, as a real server's ``async def`` send is.
+
+    The engine's receive/send return awaitables it can watch (to tell when one is
+    never awaited), so they are plain functions; libraries that check the mark
+    (asgiref's AsyncToSync in WsgiToAsgi warns without it) must still see an
+    ``async def``. This is asgiref's own ``markcoroutinefunction``.
+    """
+
+    def marked(*args: Any) -> Any:
+        return fn(*args)
+
+    if sys.version_info >= (3, 12):
+        return inspect.markcoroutinefunction(marked)  # type: ignore[attr-defined,no-any-return]
+    marked._is_coroutine = asyncio.coroutines._is_coroutine  # type: ignore[attr-defined]
+    return marked
+
+
 async def call_app(
     app: Any,
     scope: dict[str, Any],
@@ -57,6 +75,7 @@ async def call_app(
     counts as one.
     """
     rec.event("call", scope)
+    receive, send = as_coroutine_function(receive), as_coroutine_function(send)
     try:
         if legacy:
             rec.violate(

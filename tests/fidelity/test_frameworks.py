@@ -9,17 +9,17 @@ server owns (date, server, connection, transfer-encoding) are left out.
 from __future__ import annotations
 
 import base64
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from sandbox import run
 from tests.fidelity.servers import real_server
 
-# Django's settings are process-wide: both Django variants use one module name so
-# ROOT_URLCONF stays importable when the second one runs in the same test process.
 SERVER_OWNED = {"date", "server", "connection", "transfer-encoding", "keep-alive"}
 
 FLASK = """
@@ -184,6 +184,34 @@ APPS = [
 ]
 
 
+def _engine(app_file: Path) -> dict[str, Any]:
+    """The engine's trace, from a fresh process as in the site (Django's settings and
+    other framework state are process-wide, and lessons configure them too)."""
+    scenario = app_file.with_suffix(".json")
+    scenario.write_text(json.dumps({"requests": REQUESTS}))
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "wsgi_asgi_tour",
+            "run",
+            str(app_file),
+            "--scenario",
+            str(scenario),
+            "--json",
+            "--timeout",
+            "10",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=app_file.parent,
+        timeout=60,
+    )
+    assert proc.stdout, proc.stderr
+    trace: dict[str, Any] = json.loads(proc.stdout)
+    return trace
+
+
 def _comparable(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     # A client strips the optional whitespace around a header value (RFC 9112 5.1).
     return sorted((k.lower(), v.strip()) for k, v in headers if k.lower() not in SERVER_OWNED)
@@ -204,7 +232,7 @@ def _real(client: httpx.Client, req: dict[str, Any]) -> tuple[int, list[tuple[st
 def test_engine_matches_real_server(name: str, source: str, kind: str, tmp_path: Path) -> None:
     app_file = tmp_path / f"{name}.py"
     app_file.write_text(source)
-    trace = run(source, {"requests": REQUESTS}, filename=str(app_file))
+    trace = _engine(app_file)
     assert trace["interface"] == kind
     assert trace["outcome"] == "ok", trace["error"]
     errors = [v for v in trace["violations"] if v["severity"] == "error"]
