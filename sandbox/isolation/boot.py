@@ -17,7 +17,7 @@ import sys
 from typing import Any, NoReturn
 
 from sandbox.isolation.config import Limits
-from sandbox.isolation.handoff import ChildMain
+from sandbox.isolation.handoff import ChildMain, prepared_form
 from sandbox.isolation.zygote import Zygote
 
 BOOTSTRAP = (
@@ -84,7 +84,9 @@ def serve(cfg: dict[str, Any]) -> NoReturn:
     # from touching it (a collection in a child would copy every page it touches).
     gc.collect()
     gc.freeze()
-    zygote = Zygote(in_fd, out_fd, limits, child, bool(cfg.get("debug")))
+    # Prepared children (walls up before the job arrives) when the entry has that form.
+    prepare = prepared_form(child) if cfg.get("prepared", True) else None
+    zygote = Zygote(in_fd, out_fd, limits, child, bool(cfg.get("debug")), prepare)
     zygote.send({"type": "hello", "pid": os.getpid(), "python": sys.version.split()[0]})
     try:
         zygote.loop()

@@ -1,7 +1,8 @@
 """Measure which walls this host really gives a run: ``probe`` and ``strong_enough``.
 
 ``probe`` forks a child that goes through exactly the same set-up as a real
-run (tree.run_walled) and then, instead of learner code, checks each
+run (tree.run_walled; in the zygote, a prepared child like every run's, with
+``host_facts`` taken by the zygote in its job) and then, instead of learner code, checks each
 protection from the inside: is it in another network namespace, is it pid 2,
 can it open an AF_INET socket, can it see the server's home, can it still
 import a module it had not imported yet... Each entry is
@@ -37,7 +38,7 @@ def probe(limits: Limits | None = None) -> dict[str, dict[str, Any]]:
     limits = limits or Limits()
     if not hasattr(os, "fork"):
         return {"fork": {"active": False, "detail": "no fork() on this system"}}
-    host = _host_facts()
+    host = host_facts()
     read_fd, write_fd = os.pipe()
     try:
         pid = os.fork()
@@ -47,8 +48,8 @@ def probe(limits: Limits | None = None) -> dict[str, dict[str, Any]]:
         return {"fork": {"active": False, "detail": describe(exc)}}
     if pid == 0:
         os.close(read_fd)
-        tree.run_walled(write_fd, limits, limits.effective_slots(),
-                        lambda walls: json.dumps(_inside(walls, host, limits)).encode())
+        tree.run_walled(write_fd, limits, limits.effective_uids(),
+                        lambda walls: json.dumps(inside(walls, host, limits)).encode())
     os.close(write_fd)
     data = _read_all(read_fd, time.monotonic() + PROBE_TIMEOUT_S)
     if not data:  # it hung or died: make sure it is gone before waiting for it
@@ -89,7 +90,7 @@ def _read_all(fd: int, deadline: float) -> bytes:
     return b"".join(chunks)
 
 
-def _host_facts() -> dict[str, Any]:
+def host_facts() -> dict[str, Any]:
     facts: dict[str, Any] = {"uid": os.geteuid() if hasattr(os, "geteuid") else None}
     for wall, kind in NAMESPACE_FILES.items():
         try:
@@ -102,7 +103,7 @@ def _host_facts() -> dict[str, Any]:
     return facts
 
 
-def _inside(walls: Walls, host: dict[str, Any], limits: Limits) -> dict[str, dict[str, Any]]:
+def inside(walls: Walls, host: dict[str, Any], limits: Limits) -> dict[str, dict[str, Any]]:
     """Runs as the learner would: every check from the inside, never raising."""
     report: dict[str, dict[str, Any]] = {}
 

@@ -1,4 +1,10 @@
-"""Child side of one run: the zygote forks and calls ``child_main`` at once.
+"""Child side of one run: ``prepare_child`` (ahead of time) or ``child_main`` (at once).
+
+``prepare_child(job_fd, result_fd, limits, slot)`` is what the zygote forks for
+a free slot before any job exists: it puts up every wall, then the learner
+process blocks reading its one job from ``job_fd`` (handoff.read_job) and runs
+it like ``child_main`` does, framing the trace with its length. ``child_main``
+is the simple path (a job already known; the tests' fork harness uses it).
 
 ``child_main`` puts up the walls (see tree.py for the process tree,
 namespaces.py, mounts.py, lockdown.py for each wall), runs the engine on the
@@ -10,7 +16,8 @@ the interpreter) the zygote reads from the exit status instead.
 The trace gets ``isolation``: ``walls`` (the names of the active walls),
 ``inactive`` (missing walls and why) and ``setup_ms`` (from ``child_main``, or from
 ``job["forked_at"]`` when the caller noted ``time.monotonic()`` at fork, to the
-engine's start).
+engine's start; for a prepared child: from the zygote handing the job over to
+the engine's start, with ``prepare_ms``, its fork to waiting, beside it).
 """
 
 from __future__ import annotations
@@ -19,13 +26,14 @@ import contextlib
 import gc
 import importlib
 import json
+import os
 import pkgutil
 import time
 from typing import Any, NoReturn
 
 import sandbox
 from sandbox import asgi, engine
-from sandbox.isolation import mounts, seccomp_filter, tree
+from sandbox.isolation import capabilities, handoff, mounts, seccomp_filter, tree
 from sandbox.isolation.config import Limits
 from sandbox.isolation.walls import Walls
 
@@ -43,6 +51,37 @@ def child_main(job: dict[str, Any], result_fd: int, limits: Limits, slot: int) -
     tree.run_walled(result_fd, limits, slot, payload)
 
 
+def prepare_child(job_fd: int, result_fd: int, limits: Limits, slot: int) -> NoReturn:
+    """Put up every wall now; then, as the learner, wait for one job and run it.
+
+    Forked as pid 1 of a new PID namespace (the zygote does that when it can), this
+    process is the run's init (tree.run_as_init); otherwise it is process A of
+    ``run_walled``. A job ``{"probe": host facts}`` runs the self-test instead.
+    """
+    forked = time.monotonic()
+
+    def payload(walls: Walls) -> bytes:
+        ready = time.monotonic()
+        job, handed_at = handoff.read_job(job_fd)  # blocks until the zygote hands one over
+        if "probe" in job:
+            report = capabilities.inside(walls, job["probe"], limits)
+            report["fork"] = {"active": True, "detail": "a fresh process per run"}
+            return handoff.frame_result(json.dumps(report).encode())
+        isolation = {
+            **walls.report(),
+            "setup_ms": round((time.monotonic() - handed_at) * 1000, 3),
+            "prepare_ms": round((ready - forked) * 1000, 3),
+        }
+        return handoff.frame_result(run_job(job, limits, isolation))
+
+    if os.getpid() == 1:
+        tree.run_as_init(result_fd, limits, slot, payload, job_fd, handoff.STATUS_FD)
+    tree.run_walled(result_fd, limits, slot, payload, job_fd=job_fd)
+
+
+handoff.register_prepared(child_main, prepare_child, pid_namespace=True, self_test=True)
+
+
 def run_job(job: dict[str, Any], limits: Limits, isolation: dict[str, Any]) -> bytes:
     """Run the engine; the trace as JSON bytes, never more than ``limits.result_bytes``."""
     try:
@@ -56,6 +95,8 @@ def run_job(job: dict[str, Any], limits: Limits, isolation: dict[str, Any]) -> b
         error = trace.get("error") or {}
         if error.get("type") == "MemoryError":
             trace["outcome"] = "memory_limit"
+        # The CPU time of this process so far (the zygote may answer before it can wait4).
+        isolation["cpu_ms"] = round(time.process_time() * 1000, 3)
         trace["isolation"] = isolation
         data = json.dumps(trace, allow_nan=False).encode()
     except MemoryError:

@@ -36,6 +36,10 @@ class Limits:
     # Concurrent runs (0: one per CPU) and runs waiting for a slot before 503.
     slots: int = 0
     queue: int = 32
+    # Identities (uids) runs rotate through, each with a prepared child waiting in the
+    # zygote; 0: twice the slots, so a run finds its child ready while the last run's
+    # is being replaced. Never fewer than the slots.
+    uids: int = 0
     # First uid/gid of the per-slot unprivileged users used when running as root.
     base_uid: int = 61000
     # Scheduling niceness added to every run (0-19): runs that spin yield the CPU to the
@@ -60,3 +64,9 @@ class Limits:
 
     def effective_slots(self) -> int:
         return self.slots if self.slots > 0 else max(1, os.cpu_count() or 1)
+
+    def effective_uids(self) -> int:
+        """Run identities: run ``n`` of them is uid ``base_uid + n``; the self-test uses
+        the uid after them."""
+        slots = self.effective_slots()
+        return max(slots, self.uids if self.uids > 0 else 2 * slots)

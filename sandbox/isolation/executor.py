@@ -53,7 +53,8 @@ class Executor:
         if mode not in ("auto", "forkserver", "spawn"):
             raise ValueError(f"mode must be auto, forkserver or spawn, not {mode!r}")
         self.limits = Limits.from_env() if limits is None else limits
-        self.pool = Pool(self.limits.effective_slots(), self.limits.queue)
+        self.pool = Pool(self.limits.effective_slots(), self.limits.queue,
+                         self.limits.effective_uids())
         self.mode = "spawn" if mode == "spawn" else "forkserver"
         self._auto = mode == "auto"
         self._child = child
@@ -244,6 +245,23 @@ class Executor:
 
     def stats(self) -> dict[str, int]:
         return {**self.pool.stats(), "restarts": self.restarts}
+
+    async def status(self) -> dict[str, Any]:
+        """The zygote's slots: each one's prepared child (pid of its process A, or None),
+        processes of its last run not reaped yet, and jobs waiting for it."""
+        if self._link is None:
+            return {}
+        answer = await self._link.submit("status")
+        return {k: answer[k] for k in ("prepared", "live", "waiting") if k in answer}
+
+    def status_sync(self, timeout: float = 5.0) -> dict[str, Any]:
+        """``status`` for synchronous callers outside the Executor's loop (tests)."""
+        loop = self._own_loop if self._own_loop is not None else self._loop
+        if loop is None:
+            return {}
+        if loop is self._own_loop:
+            return loop.run_until_complete(self.status())
+        return asyncio.run_coroutine_threadsafe(self.status(), loop).result(timeout)
 
     @property
     def zygote_pid(self) -> int | None:

@@ -39,6 +39,12 @@ MS_PRIVATE = 1 << 18
 MS_RELATIME = 1 << 21
 MNT_DETACH = 2
 
+# <linux/mount.h>: mount_setattr(2), Linux 5.12+ (the same number on every architecture)
+SYS_MOUNT_SETATTR = 442
+AT_FDCWD = -100
+AT_RECURSIVE = 0x8000
+MOUNT_ATTR_RDONLY = 0x00000001
+
 # <sys/prctl.h>
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
@@ -65,7 +71,8 @@ _libc = _load()
 if _libc is not None:
     # Resolve the symbols now (in the zygote, which imports this module): each child then
     # finds them cached instead of paying dlsym and ctypes set-up on its critical path.
-    for _name in ("unshare", "mount", "umount2", "prctl", "sethostname", "mallopt"):
+    for _name in ("unshare", "setns", "mount", "umount2", "prctl", "sethostname", "mallopt",
+                  "syscall"):
         getattr(_libc, _name, None)
 
 
@@ -89,6 +96,10 @@ def unshare(flags: int) -> None:
     _call("unshare", ctypes.c_int(flags))
 
 
+def setns(fd: int, nstype: int) -> None:
+    _call("setns", ctypes.c_int(fd), ctypes.c_int(nstype))
+
+
 def mount(
     source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None
 ) -> None:
@@ -103,6 +114,23 @@ def mount(
         ctypes.c_ulong(flags),
         enc(data),
     )
+
+
+class _MountAttr(ctypes.Structure):
+    _fields_ = (
+        ("attr_set", ctypes.c_uint64),
+        ("attr_clr", ctypes.c_uint64),
+        ("propagation", ctypes.c_uint64),
+        ("userns_fd", ctypes.c_uint64),
+    )
+
+
+def mount_setattr_recursive(target: str, attr_set: int) -> None:
+    """Set ``attr_set`` on the mount at ``target`` and every mount below it, in one call."""
+    attr = _MountAttr(attr_set, 0, 0, 0)
+    _call("syscall", ctypes.c_long(SYS_MOUNT_SETATTR), ctypes.c_int(AT_FDCWD),
+          os.fsencode(target), ctypes.c_uint(AT_RECURSIVE), ctypes.byref(attr),
+          ctypes.c_size_t(ctypes.sizeof(attr)))
 
 
 def umount2(target: str, flags: int) -> None:

@@ -43,8 +43,14 @@ DETAILS = {
 }
 
 
-def enter(walls: Walls) -> None:
-    """Unshare every namespace that can be had; record each one's fate in ``walls``."""
+def enter(walls: Walls, pid_done: bool = False) -> None:
+    """Unshare every namespace that can be had; record each one's fate in ``walls``.
+
+    ``pid_done``: this process is already pid 1 of a new PID namespace (the zygote
+    forked it into one), so only the other four are unshared.
+    """
+    if pid_done:
+        walls.up("pidns", DETAILS["pidns"])
     if not linux.available():
         for name in NAMESPACES:
             walls.down(name, "no Linux namespaces on this system")
@@ -53,17 +59,19 @@ def enter(walls: Walls) -> None:
         for name in NAMESPACES:
             walls.down(name, "needs root (CAP_SYS_ADMIN); the server is not running as root")
         return
+    wanted = {name: flag for name, flag in NAMESPACES.items()
+              if not (pid_done and name == "pidns")}
     everything = 0
-    for flag in NAMESPACES.values():
+    for flag in wanted.values():
         everything |= flag
     try:
         # One call is cheapest and the common case; fall back to one at a time below.
         linux.unshare(everything)
     except OSError:
-        for name, flag in NAMESPACES.items():
+        for name, flag in wanted.items():
             walls.attempt(name, functools.partial(linux.unshare, flag), DETAILS[name])
     else:
-        for name in NAMESPACES:
+        for name in wanted:
             walls.up(name, DETAILS[name])
     if walls.has("utsns"):
         try:

@@ -1,10 +1,11 @@
 """Turn what the zygote (or a spawned run) reported into a trace a learner can read.
 
 A child that ended normally sent its trace: it is parsed strictly (it is
-untrusted text) and used as it is. Every other ending becomes a trace with
-the usual keys (docs/trace.md), no events, and an ``error`` whose message says
-what happened: ``timeout`` (wall clock), ``cpu_limit``, ``memory_limit``,
-``output_limit`` or ``crashed``.
+untrusted text) and used as it is. So is a complete result the zygote answered
+before the run's processes had ended (``early``: no exit status yet). Every
+other ending becomes a trace with the usual keys (docs/trace.md), no events,
+and an ``error`` whose message says what happened: ``timeout`` (wall clock),
+``cpu_limit``, ``memory_limit``, ``output_limit`` or ``crashed``.
 """
 
 from __future__ import annotations
@@ -76,10 +77,18 @@ def to_trace(
             _memory(trace, limits)
     if ending is not None:
         trace = failure(*ending, interface=interface, app=app, elapsed_ms=elapsed)
+    early = bool(answer.get("early"))
+    if early and ending is None:
+        # Answered from a complete result, before the exit: the CPU time is the child's
+        # own account (a number it could forge, about its own run only).
+        isolation = trace.get("isolation")
+        spent = isolation.get("cpu_ms") if isinstance(isolation, dict) else None
+        cpu_ms = float(spent) if isinstance(spent, (int, float)) else 0.0
     engine = trace.get("engine")
     if isinstance(engine, dict):
         engine["sandbox"] = {"mode": mode, "elapsed_ms": elapsed, "cpu_ms": cpu_ms,
-                             "result_ms": float(answer.get("eof_ms", elapsed))}
+                             "result_ms": float(answer.get("eof_ms", elapsed)),
+                             "early": early}
     return trace
 
 

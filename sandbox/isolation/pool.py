@@ -1,10 +1,14 @@
 """Run slots and a bounded queue: fair (first come, first served) and never hanging.
 
-A slot is both a permit and an identity: slot ``n`` runs as the unprivileged
-uid ``limits.base_uid + n``, so two runs at once never share a uid (and its
-process count). When every slot is busy a run waits in a FIFO queue; when the
-queue is full too, ``acquire`` raises ``Busy`` at once with a ``retry_after``
-estimate, so the API can answer 503 quickly instead of piling up requests.
+``slots`` runs may go at once. Each run also gets an identity, the number
+``n`` it runs as (uid ``limits.base_uid + n``), so two runs at once never share
+a uid (and its process count). There may be more identities than slots
+(``limits.uids``): the zygote keeps a prepared child for each, and handing out
+the identity that has been free longest (a FIFO) gives its replacement child
+time to be ready before it is needed again. When every slot is busy a run
+waits in a FIFO queue; when the queue is full too, ``acquire`` raises ``Busy``
+at once with a ``retry_after`` estimate, so the API can answer 503 quickly
+instead of piling up requests.
 """
 
 from __future__ import annotations
@@ -25,12 +29,13 @@ class Busy(Exception):
 
 
 class Pool:
-    def __init__(self, slots: int, queue: int) -> None:
+    def __init__(self, slots: int, queue: int, identities: int = 0) -> None:
         if slots < 1 or queue < 0:
             raise ValueError(f"need at least one slot and a queue of 0 or more: {slots}, {queue}")
         self.slots = slots
         self.queue = queue
-        self._free: deque[int] = deque(range(slots))
+        self._free: deque[int] = deque(range(max(slots, identities)))
+        self._running = 0
         self._waiters: deque[asyncio.Future[int]] = deque()
         self.completed = 0
         self.rejected = 0
@@ -39,7 +44,7 @@ class Pool:
 
     @property
     def running(self) -> int:
-        return self.slots - len(self._free)
+        return self._running
 
     @property
     def queued(self) -> int:
@@ -61,7 +66,8 @@ class Pool:
 
     async def acquire(self) -> int:
         """A free slot number; waits its turn, or raises Busy when the queue is full."""
-        if self._free and not self.queued:
+        if self._running < self.slots and not self.queued:
+            self._running += 1
             return self._free.popleft()
         if self.queued >= self.queue:
             self.rejected += 1
@@ -83,12 +89,13 @@ class Pool:
         if ran_s is not None:
             self.completed += 1
             self._avg_run_s = 0.8 * self._avg_run_s + 0.2 * ran_s
+        self._free.append(slot)  # last in line: its next prepared child is not ready yet
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
-                waiter.set_result(slot)  # hand the slot straight to the oldest waiter
+                waiter.set_result(self._free.popleft())  # straight to the oldest waiter
                 return
-        self._free.append(slot)
+        self._running -= 1
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[int]:

@@ -1,6 +1,10 @@
 """The process tree of one run, and the walls each process puts up.
 
-The zygote forks process A, which calls ``run_walled``::
+A prepared child is forked by the zygote straight into a new PID namespace
+and calls ``run_as_init``: it is the run's init (pid 1) and forks the learner
+(pid 2) itself, so there is no process A (forks.py). Otherwise (the simple
+path, or a zygote that cannot unshare a PID namespace) the zygote forks
+process A, which calls ``run_walled``::
 
     zygote ── A: setsid, closes fds, unshares namespaces, builds mounts
               └── init (pid 1 of the new PID namespace): mounts /proc
@@ -18,6 +22,11 @@ through a pipe, and A ends the same way (same exit code, or the same signal
 sent to itself), so the zygote sees the learner's own fate (SIGXCPU, SIGKILL,
 exit code) and maps it to an outcome. Without a PID namespace (not root, or
 not Linux) A itself is the learner process.
+
+A prepared child passes ``job_fd`` too: like the result pipe it reaches the
+learner only (A and init close it once they have forked), and ``payload``
+blocks on it until the zygote writes the job. Waiting costs nothing of the
+CPU limit, which counts CPU time.
 """
 
 from __future__ import annotations
@@ -40,26 +49,70 @@ EXIT_WRITE_FAILED = 71  # the result could not be written (too big, broken pipe,
 Payload = Callable[[Walls], bytes]
 
 
-def run_walled(result_fd: int, limits: Limits, slot: int, payload: Payload) -> NoReturn:
+def run_walled(
+    result_fd: int, limits: Limits, slot: int, payload: Payload, job_fd: int | None = None
+) -> NoReturn:
     """Put up every available wall, run ``payload`` as the learner, write what it returns.
 
-    Never returns: every process of the run ends with ``os._exit``.
+    ``job_fd`` (above 2) is kept open for the learner alone. Never returns: every
+    process of the run ends with ``os._exit``.
     """
     try:
         parent = os.getppid()
         walls = Walls()
-        result_fd = _own_session(result_fd, walls, parent)
+        if job_fd is not None and job_fd <= 2:
+            raise ValueError("the job pipe must not be 0, 1 or 2")
+        keep = () if job_fd is None else (job_fd,)
+        result_fd = _own_session(result_fd, walls, parent, keep)
         namespaces.enter(walls)
         mounts.setup(limits, walls)
         if walls.has("pidns"):
-            _spawn_init(result_fd, limits, slot, payload, walls)
+            _spawn_init(result_fd, limits, slot, payload, walls, keep)
         walls.down("private_proc", "needs a PID namespace: /proc shows the host's processes")
         _learner(result_fd, limits, slot, payload, walls)
     except BaseException:  # never return into the zygote's code, whatever happened
         os._exit(EXIT_SETUP_FAILED)
 
 
-def _own_session(result_fd: int, walls: Walls, parent: int) -> int:
+def run_as_init(
+    result_fd: int, limits: Limits, slot: int, payload: Payload, job_fd: int, status_fd: int
+) -> NoReturn:
+    """``run_walled`` for a process that is already pid 1 of a new PID namespace.
+
+    The zygote forks a prepared child straight into a PID namespace of its own, so
+    there is no process A: this process puts up the other walls, mounts /proc, forks
+    the learner (pid 2), reaps everything, writes the learner's raw wait status to
+    ``status_fd`` (the zygote reads it after reaping us: pid 1 cannot end itself by a
+    signal to mirror it) and exits, which empties the namespace. Its parent is outside
+    the namespace (getppid() is 0); if the zygote died before the death signal was
+    armed, EOF on the job pipe ends the learner, and so this process.
+    """
+    try:
+        walls = Walls()
+        keep = (job_fd, status_fd)
+        if min(result_fd, *keep) <= 2:
+            raise ValueError("the run's pipes must not be 0, 1 or 2")
+        result_fd = _own_session(result_fd, walls, os.getppid(), keep)
+        namespaces.enter(walls, pid_done=True)
+        mounts.setup(limits, walls)
+        mounts.mount_proc(walls)
+        pid = os.fork()
+        if pid == 0:
+            os.close(status_fd)
+            _learner(result_fd, limits, slot, payload, walls)
+        os.close(result_fd)
+        os.close(job_fd)
+        while True:  # reap everything; stop when the learner itself has ended
+            done, status = os.waitpid(-1, 0)
+            if done == pid:
+                break
+        os.write(status_fd, str(status).encode())
+    except BaseException:
+        os._exit(EXIT_SETUP_FAILED)
+    os._exit(0)  # pid 1 exits: the kernel kills whatever the learner left behind
+
+
+def _own_session(result_fd: int, walls: Walls, parent: int, keep: tuple[int, ...]) -> int:
     # A mirrors the learner's fatal signal onto itself: that must not write a core file
     # (RLIMIT_CORE is not enough where core_pattern pipes to a helper).
     rlimits.no_core_dumps()
@@ -68,10 +121,13 @@ def _own_session(result_fd: int, walls: Walls, parent: int) -> int:
     walls.attempt("setsid", os.setsid, "own session: its process group is killed as one")
     if result_fd <= 2:  # keep it out of the way of stdin/stdout/stderr
         result_fd = os.dup(result_fd)
-    # Only the result pipe survives: any other inherited descriptor (the zygote's
-    # control pipe, a sibling's result pipe) would be a way to forge or eavesdrop.
-    os.closerange(3, result_fd)
-    os.closerange(result_fd + 1, max(_max_fd(), result_fd + 1))
+    # Only the result (and job) pipe survive: any other inherited descriptor (the
+    # zygote's control pipe, a sibling's result pipe) would be a way to forge or eavesdrop.
+    low = 3
+    for fd in sorted({result_fd, *keep}):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, max(_max_fd(), low))
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)  # print() is captured by the engine; raw fd writes go nowhere
@@ -90,7 +146,8 @@ def _max_fd() -> int:
 
 
 def _spawn_init(
-    result_fd: int, limits: Limits, slot: int, payload: Payload, walls: Walls
+    result_fd: int, limits: Limits, slot: int, payload: Payload, walls: Walls,
+    keep: tuple[int, ...],
 ) -> NoReturn:
     status_r, status_w = os.pipe()
     alive_r, alive_w = os.pipe()  # A holds the write end: EOF on it means A is gone
@@ -98,10 +155,12 @@ def _spawn_init(
     if pid == 0:
         os.close(status_r)
         os.close(alive_w)
-        _init(result_fd, limits, slot, payload, walls, status_w, alive_r)
+        _init(result_fd, limits, slot, payload, walls, status_w, alive_r, keep)
     os.close(status_w)
     os.close(alive_r)
-    os.close(result_fd)  # only the learner holds the result pipe: its EOF is the learner's end
+    # Only the learner holds the result pipe (its EOF is the learner's end) and the job pipe.
+    for fd in (result_fd, *keep):
+        os.close(fd)
     # Wait for init even though the status comes through the pipe: the zygote learns the
     # run's CPU time from wait4's rusage, which only counts descendants that were waited for.
     _, status = os.waitpid(pid, 0)
@@ -117,6 +176,7 @@ def _init(
     walls: Walls,
     status_w: int,
     alive_r: int,
+    keep: tuple[int, ...],
 ) -> NoReturn:
     try:
         linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -128,7 +188,8 @@ def _init(
         if pid == 0:
             os.close(status_w)
             _learner(result_fd, limits, slot, payload, walls)
-        os.close(result_fd)
+        for fd in (result_fd, *keep):
+            os.close(fd)
         while True:  # reap everything; stop when the learner itself has ended
             done, status = os.waitpid(-1, 0)
             if done == pid:

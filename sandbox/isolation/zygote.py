@@ -1,20 +1,31 @@
-"""The zygote: a small, single-threaded process that forks one fresh child per run.
+"""The zygote: a small, single-threaded process that forks a fresh child for every run.
 
 Forking a warm interpreter that holds the engine costs a few milliseconds,
 starting Python forty; forking the web server would copy its memory and its
 secrets. So the Executor starts this process (boot.py: ``-I -S``, an empty
-environment) and talks to it in ``protocol`` frames over its stdin/stdout:
+environment) and talks to it in ``protocol`` frames over its stdin/stdout.
 
-- a ``run`` job: fork; the child calls ``child_main(job, fd, limits, slot)``,
-  which puts up the walls, runs the engine and writes the trace to ``fd``;
-- it reads each child's pipe up to ``limits.result_bytes`` (beyond: kill,
-  ``oversize``), kills a run that outlives ``limits.wall_s`` (``wall_killed``),
-  reaps it with ``wait4`` and sends the raw bytes back, never decoding them.
+**Prepared children.** For every free slot (here: every identity a run frame
+may name, uid ``base_uid + slot``; see pool.py) the zygote forks, ahead of
+time, a child that puts up every wall (namespaces, mounts, init as pid 1, the learner
+process as pid 2 under the slot's uid, no_new_privs, seccomp, rlimits) and
+then blocks reading its job from a pipe only the zygote writes to (slots.py).
+A ``run`` job is written to the prepared child of its slot; the wall-clock
+limit starts then. A prepared child serves exactly one job. Its replacement is
+forked only once every process of the slot's last run is reaped, so a slot's
+uid never belongs to two runs at once. Entries without a prepared form (the
+test children) are forked when their job arrives (the simple path).
+
+**Answers.** The zygote reads each child's pipe up to ``limits.result_bytes``
+(beyond: kill, ``oversize``) and kills a run that outlives ``limits.wall_s``
+(``wall_killed``). A complete framed result is answered at once and the run's
+processes are killed and reaped afterwards (``early``); anything else is
+answered when ``wait4`` gives its exit status. It never decodes a child's bytes.
 
 It is a child subreaper, so a grandchild that escapes its run's process group
-is re-parented here and killed when the run ends. What one learner sent or
-produced lives only in bytearrays that are zeroed once used, and a new child
-zeroes its copies of the other runs' buffers (handoff.py).
+is re-parented here and killed. What one learner sent or produced lives only
+in bytearrays that are zeroed once used, and a new child zeroes its copies of
+the other runs' buffers (handoff.py).
 """
 
 from __future__ import annotations
@@ -24,48 +35,31 @@ import os
 import selectors
 import signal
 import time
-from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from sandbox.isolation import handoff, protocol
+from sandbox.isolation import forks, protocol, runs
 from sandbox.isolation.config import Limits
-from sandbox.isolation.handoff import ChildMain
-
-CHUNK = 64 * 1024
-PROBE_WALL_S = 30.0
-HOLD_S = 1.0
-
-
-@dataclass(eq=False)
-class Run:
-    id: int
-    pid: int
-    fd: int | None
-    started: float
-    deadline: float
-    cap: int
-    chunks: list[bytearray] = field(default_factory=list)
-    fill: int = 0  # bytes used in the last chunk
-    size: int = 0
-    wall_killed: bool = False
-    oversize: bool = False
-    eof_ms: float = 0.0  # when its result pipe closed (the rest is the processes' exit)
+from sandbox.isolation.forks import Forks
+from sandbox.isolation.handoff import ChildMain, Prepared
+from sandbox.isolation.runs import Run
+from sandbox.isolation.slots import Slots
 
 
 class Zygote:
-    def __init__(self, in_fd: int, out_fd: int, limits: Limits, child: ChildMain, debug: bool):
+    def __init__(
+        self, in_fd: int, out_fd: int, limits: Limits, child: ChildMain, debug: bool,
+        prepare: Prepared | None = None,
+    ):
         self.in_fd, self.out_fd = in_fd, out_fd
         self.limits, self.child, self.debug = limits, child, debug
-        self.runs: dict[int, Run] = {}
+        self.runs: dict[int, Run] = {}  # every child not reaped yet, by pid
         self.outbox = protocol.Outbox(out_fd)
         self.inbuf = bytearray(protocol.PREFIX.size)  # the frame being read from the parent
         self.infill = 0
         self.head_len = -1  # -1: reading a prefix; else the frame's header length
-        self.orphans = False
-        # Answers of ended runs, waiting for their strays to go (see _settle).
-        self.held: list[tuple[dict[str, Any], list[bytearray] | None, int]] = []
-        self.held_until = float("inf")
         self.sel = selectors.DefaultSelector()
+        self.slots = Slots(self, limits.effective_uids(), prepare)
+        self.forks = Forks(self, prepare)
         for fd in (in_fd, out_fd):
             os.set_blocking(fd, False)
         wake_r, wake_w = os.pipe()
@@ -80,8 +74,9 @@ class Zygote:
 
     # -- the loop ------------------------------------------------------------------------
     def loop(self) -> None:
+        self.slots.refill()
         while True:
-            for key, _ in self.sel.select(self._timeout()):
+            for key, events in self.sel.select(self._timeout()):
                 if key.data == "in":
                     if not self._read_parent():
                         return
@@ -91,22 +86,26 @@ class Zygote:
                     with contextlib.suppress(BlockingIOError):
                         os.read(self.wake_r, 4096)  # one byte per signal; more wake us again
                     self._reap()
+                elif events & selectors.EVENT_WRITE:
+                    self.write_job(key.data)
                 else:
                     self._read_child(key.data)
             self._enforce_walls()
-            if self.orphans or self.held:
-                self._settle()
+            self.slots.sweep()
 
     def _timeout(self) -> float | None:
-        if self.orphans or self.held:
-            return 0.01
-        deadlines = [r.deadline for r in self.runs.values() if not r.wall_killed]
-        return max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+        if self.slots.strays_pending():
+            return 0.01  # re-parented strays do not wake us: look again soon
+        now = time.monotonic()
+        times = [r.deadline for r in self.runs.values() if r.id and not r.wall_killed
+                 and not r.answered]
+        times += self.slots.retry_times()
+        return max(0.0, min(times) - now) if times else None
 
     def shutdown(self) -> NoReturn:
         for run in self.runs.values():
-            _kill(run.pid)
-        self._kill_orphans()
+            runs.kill(run.pid)
+        self.slots.kill_orphans()
         os._exit(0)
 
     # -- frames from the parent ----------------------------------------------------------
@@ -130,69 +129,61 @@ class Zygote:
             self.inbuf, self.infill, self.head_len = bytearray(protocol.PREFIX.size), 0, -1
             header = protocol.decode_header(memoryview(frame)[:head_len])
             self._job(header, frame, head_len)
-            protocol.zero(frame)
 
     def _job(self, header: dict[str, Any], frame: bytearray, head_len: int) -> None:
+        """Act on one frame; its bytes are zeroed once used (a run's job: once written)."""
         kind, job_id = header.get("type"), int(header.get("id", 0))
         if kind == "run":
-            self._fork(job_id, int(header["slot"]), frame, head_len, self.child, self.limits.wall_s)
-        elif kind == "probe":
-            self._fork(job_id, -1, frame, head_len, handoff.probe_child, PROBE_WALL_S)
-        else:
-            raise protocol.ProtocolError(f"unknown job type {kind!r}")
-
-    # -- one run -------------------------------------------------------------------------
-    def _fork(
-        self, job_id: int, slot: int, frame: bytearray, head_len: int, entry: ChildMain, wall: float
-    ) -> None:
-        started = time.monotonic()
-        r = w = -1
-        try:
-            r, w = os.pipe()
-            pid = os.fork()
-        except OSError as exc:  # EAGAIN, EMFILE: answer, do not die
-            for fd in (r, w):
-                if fd >= 0:
-                    os.close(fd)
-            self.send({"type": "result", "id": job_id, "spawn_error": str(exc)})
+            self.slots.submit(int(header["slot"]), job_id, frame, head_len)
             return
-        if pid == 0:
-            self._become_child(w, slot, frame, head_len, entry)
-        os.close(w)
-        os.set_blocking(r, False)
-        run = Run(job_id, pid, r, started, started + wall, self.limits.result_bytes)
-        self.runs[pid] = run
-        self.sel.register(r, selectors.EVENT_READ, run)
+        if kind == "probe":
+            self.forks.probe(job_id, frame, head_len)
+        elif kind == "status":
+            self.send({"type": "result", "id": job_id, **self.slots.status()})
+        else:
+            protocol.zero(frame)
+            raise protocol.ProtocolError(f"unknown job type {kind!r}")
+        protocol.zero(frame)
 
-    def _become_child(
-        self, w: int, slot: int, frame: bytearray, head_len: int, entry: ChildMain
-    ) -> NoReturn:
-        # This process is a copy of the zygote: every other run's bytes get wiped from it.
-        others = [self.inbuf, *self.outbox.owners()]
-        others += [chunk for run in self.runs.values() for chunk in run.chunks]
-        others += [chunk for _, chunks, _ in self.held for chunk in chunks or ()]
-        handoff.enter_child(w, slot, frame, head_len, others, entry, self.limits, self.debug)
+    # -- children ------------------------------------------------------------------------
+    def adopt(self, run: Run) -> None:
+        assert run.fd is not None
+        os.set_blocking(run.fd, False)
+        self.runs[run.pid] = run
+        self.sel.register(run.fd, selectors.EVENT_READ, run)
+
+    def others(self) -> list[bytearray]:
+        """Every buffer with some run's bytes: a new child zeroes its copies of them."""
+        found = [self.inbuf, *self.outbox.owners(), *self.slots.waiting_frames()]
+        for run in self.runs.values():
+            found += run.buffers()
+        return found
+
+    def write_job(self, run: Run) -> None:
+        if not run.write_job():
+            if run.job_fd is not None and run.job_fd not in self.sel.get_map():
+                self.sel.register(run.job_fd, selectors.EVENT_WRITE, run)
+            return
+        self._close_job(run)
+
+    def _close_job(self, run: Run) -> None:
+        if run.job_fd is not None:
+            if run.job_fd in self.sel.get_map():
+                self.sel.unregister(run.job_fd)
+            os.close(run.job_fd)  # EOF after the job: the learner reads one job, no more
+            run.job_fd = None
+        run.wipe_job()
 
     def _read_child(self, run: Run) -> None:
-        while run.fd is not None:
-            if not run.chunks or run.fill == CHUNK:
-                run.chunks.append(bytearray(CHUNK))
-                run.fill = 0
-            try:
-                n = os.readv(run.fd, [memoryview(run.chunks[-1])[run.fill :]])
-            except BlockingIOError:
-                return
-            except OSError:
-                n = 0
-            if n == 0:
-                self._close_pipe(run)
-                return
-            run.fill += n
-            run.size += n
-            if run.size > run.cap:
-                run.oversize = True
-                _kill(run.pid)
-                self._close_pipe(run)
+        state = run.read()
+        if state == "more":
+            return
+        if state == "over":
+            self.kill(run)
+        self._close_pipe(run)
+        if state == "eof" and run.id and not run.answered and run.complete():
+            self._answer(run, None)
+            self.kill(run)  # its processes are done anyway; the slot waits for their reaping
 
     def _close_pipe(self, run: Run) -> None:
         if run.fd is not None:
@@ -201,12 +192,22 @@ class Zygote:
             run.fd = None
             run.eof_ms = round((time.monotonic() - run.started) * 1000, 3)
 
+    def kill(self, run: Run) -> None:
+        """Kill a run not reaped yet; its init (if any) is remembered until reaped too.
+
+        A run forked as pid 1 of its namespace (``status_fd``) is its own init: once it
+        is reaped, the kernel has emptied its namespace.
+        """
+        if run.status_fd is None:
+            self.slots.track(run.slot, runs.children(run.pid))
+        runs.kill(run.pid)
+
     def _enforce_walls(self) -> None:
         now = time.monotonic()
         for run in self.runs.values():
-            if not run.wall_killed and now >= run.deadline:
+            if run.id and not run.wall_killed and not run.answered and now >= run.deadline:
                 run.wall_killed = True
-                _kill(run.pid)
+                self.kill(run)
 
     def _reap(self) -> None:
         while True:
@@ -220,58 +221,49 @@ class Zygote:
                 break
             run = self.runs.pop(info.si_pid, None)
             if run is not None:
-                _kill(run.pid, group_only=True)  # the rest of its group (fallback mode)
+                runs.kill(run.pid, group_only=True)  # the rest of its group (fallback mode)
             _, status, usage = os.wait4(info.si_pid, 0)
+            self.slots.reaped(info.si_pid, run)
             if run is None:
-                continue  # an orphan re-parented to us, now dead
-            self._read_child(run)  # what is left in the pipe; a grandchild may hold it open
+                continue  # a stray re-parented to us, now dead
+            if run.fd is not None:
+                run.read()  # what is left in the pipe (never kill: the pid is reaped)
             self._close_pipe(run)
-            header: dict[str, Any] = {
-                "type": "result",
-                "id": run.id,
-                "wall_killed": run.wall_killed,
-                "oversize": run.oversize,
-                "elapsed_ms": round((time.monotonic() - run.started) * 1000, 3),
-                "cpu_ms": round((usage.ru_utime + usage.ru_stime) * 1000, 3),
-                "eof_ms": run.eof_ms,
-            }
-            code = os.waitstatus_to_exitcode(status)
-            header["signal" if code < 0 else "exit_code"] = abs(code)
-            if run.oversize:
-                for chunk in run.chunks:
+            self._close_job(run)
+            status = forks.learner_status(run, status)
+            if run.answered or not run.id:
+                for chunk in run.wipe():  # answered already, or a prepared child died waiting
                     protocol.zero(chunk)
-            self.held.append((header, None if run.oversize else run.chunks, run.size))
-            self.held_until = min(self.held_until, time.monotonic() + HOLD_S)
-        self._settle()
-
-    def _settle(self) -> None:
-        """Answer for ended runs once nothing of theirs is left.
-
-        A run killed from outside (wall clock, oversize) dies top first: its PID
-        namespace's init is re-parented to us and takes a moment to empty the
-        namespace. Until such strays are gone the run's slot (and uid) is not free,
-        so its answer waits, at most HOLD_S.
-        """
-        self._kill_orphans()
-        if self.held and (not self.orphans or time.monotonic() >= self.held_until):
-            for header, chunks, size in self.held:
-                self.send(header, chunks, size)
-            self.held.clear()
-            self.held_until = float("inf")
-
-    def _kill_orphans(self) -> None:
-        """Kill processes re-parented to us (we are a subreaper) that are no run's child."""
-        try:
-            with open(f"/proc/self/task/{os.getpid()}/children", encoding="ascii") as f:
-                pids = [int(p) for p in f.read().split()]
-        except OSError:
-            pids = []
-        stray = [pid for pid in pids if pid not in self.runs]
-        for pid in stray:
-            _kill(pid)
-        self.orphans = bool(stray)
+                continue
+            self._answer(run, (status, usage.ru_utime + usage.ru_stime))
+        # Strays re-parented to us by these deaths are found (and hold their slots back)
+        # before any waiting job may start.
+        self.slots.sweep()
 
     # -- frames to the parent ------------------------------------------------------------
+    def _answer(self, run: Run, ended: tuple[int, float] | None) -> None:
+        """Answer for a run: from its exit status, or (None) from a complete result."""
+        header: dict[str, Any] = {
+            "type": "result",
+            "id": run.id,
+            "wall_killed": run.wall_killed,
+            "oversize": run.oversize,
+            "elapsed_ms": round((time.monotonic() - run.started) * 1000, 3),
+            "eof_ms": run.eof_ms,
+        }
+        if ended is None:
+            header["early"] = True  # the exit status is not known yet, nor needed
+        else:
+            code = os.waitstatus_to_exitcode(ended[0])
+            header["signal" if code < 0 else "exit_code"] = abs(code)
+            header["cpu_ms"] = round(ended[1] * 1000, 3)
+        chunks = run.wipe()
+        if run.oversize:
+            for chunk in chunks:
+                protocol.zero(chunk)
+        run.answered = True
+        self.send(header, None if run.oversize else chunks, run.size)
+
     def send(
         self, header: dict[str, Any], chunks: list[bytearray] | None = None, size: int = 0
     ) -> None:
@@ -288,13 +280,3 @@ class Zygote:
             self.sel.register(self.out_fd, selectors.EVENT_WRITE, "out")
         elif empty and registered:
             self.sel.unregister(self.out_fd)
-
-
-def _kill(pid: int, group_only: bool = False) -> None:
-    """SIGKILL the run's process group (it called setsid) and the process itself.
-
-    Only for a pid not reaped yet: a reaped pid may already belong to a stranger.
-    """
-    for kill in (os.killpg,) if group_only else (os.killpg, os.kill):
-        with contextlib.suppress(OSError):  # already gone, or the group never existed
-            kill(pid, signal.SIGKILL)

@@ -8,7 +8,10 @@ Measures, in one go:
 - the median latency of a hello-world WSGI run through ``Executor.run``
   (target: at most 0.25x the baseline);
 - throughput with 8 concurrent clients (target: at least 100 runs/s);
-- where a run's time goes: the child's set-up (walls), its CPU, the zygote's size.
+- where a run's time goes: from the job's hand-over to the engine's start (the
+  walls of a prepared child are already up: ``prepare_ms`` says how long they took
+  before the job came), the CPU of the run's processes, the zygote's size, and the
+  CPU time the zygote, its children (the runs) and the Executor spent per run.
 
 ``--child tests.sandbox.isolation.zygote_children:fixed`` swaps the real child for
 one that answers at once: the zygote's and the Executor's own cost per run.
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
@@ -50,6 +54,19 @@ def baseline_ms(count: int) -> float:
     return statistics.median(times)
 
 
+def cpu_times(zygote: int | None) -> list[float]:
+    """CPU ms so far of the zygote, of its reaped children (the runs), of this process."""
+    if zygote is None:
+        return [0.0, 0.0, 0.0]
+    with open(f"/proc/{zygote}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    own = os.times()
+    return [(int(fields[11]) + int(fields[12])) * 1000 / tick,
+            (int(fields[13]) + int(fields[14])) * 1000 / tick,
+            (own.user + own.system) * 1000]
+
+
 def rss_kib(pid: int | None) -> int:
     if pid is None:
         return 0
@@ -66,14 +83,19 @@ async def measure(runs: int, seconds: float, child: str, mode: str) -> dict[str,
     try:
         for _ in range(5):  # warm up
             await executor.run(HELLO, SCENARIO)
-        latencies, setup, cpu = [], [], []
+        latencies, setup, prepare, cpu = [], [], [], []
+        spent = cpu_times(executor.zygote_pid)
         for _ in range(runs):
             started = time.perf_counter()
             trace = await executor.run(HELLO, SCENARIO)
             latencies.append((time.perf_counter() - started) * 1000)
             assert trace["outcome"] == "ok", trace["error"]
             setup.append(float(trace.get("isolation", {}).get("setup_ms", 0.0)))
+            prepare.append(float(trace.get("isolation", {}).get("prepare_ms", 0.0)))
             cpu.append(float(trace["engine"]["sandbox"]["cpu_ms"]))
+        await asyncio.sleep(0.2)  # the last run's processes are reaped
+        now = cpu_times(executor.zygote_pid)
+        per_run = [(b - a) / runs for a, b in zip(spent, now, strict=True)]
 
         done = 0
         deadline = time.perf_counter() + seconds
@@ -97,6 +119,8 @@ async def measure(runs: int, seconds: float, child: str, mode: str) -> dict[str,
             "median_ms": statistics.median(latencies),
             "p90_ms": sorted(latencies)[int(len(latencies) * 0.9) - 1],
             "setup_ms": statistics.median(setup),
+            "prepare_ms": statistics.median(prepare),
+            "cpu_per_run": per_run,
             "cpu_ms": statistics.median(cpu),
             "throughput": done / elapsed,
             "slots": executor.stats()["slots"],
@@ -155,8 +179,12 @@ def main() -> int:
           f"zygote RSS: {result['zygote_rss_kib'] / 1024:.1f} MiB")
     print(f"hello world through Executor.run: {result['median_ms']:7.2f} ms median, "
           f"p90 {result['p90_ms']:.2f} ms")
-    print(f"  in the child: set-up (walls) {result['setup_ms']:.2f} ms, "
-          f"CPU of the run's processes {result['cpu_ms']:.2f} ms")
+    print(f"  in the child: job handed over to engine start {result['setup_ms']:.2f} ms "
+          f"(its walls went up before the job came, in {result['prepare_ms']:.2f} ms), "
+          f"CPU of the learner process {result['cpu_ms']:.2f} ms")
+    zygote_ms, children_ms, executor_ms = result["cpu_per_run"]
+    print(f"  CPU per sequential run: zygote {zygote_ms:.2f} ms, its children (walls, "
+          f"engine, exits) {children_ms:.2f} ms, Executor {executor_ms:.2f} ms")
     print(f"  ratio to baseline: {ratio:.3f} (target <= 0.25) "
           f"{'PASS' if latency_ok else 'FAIL'}")
     print(f"throughput, {CLIENTS} concurrent clients: {result['throughput']:7.1f} runs/s "

@@ -119,7 +119,7 @@ def leftovers(
     ``waiting`` gives the processes of the zygote's prepared children (they run under a
     slot's uid before any job exists), which are not a run's leftovers.
     """
-    uids = range(limits.base_uid, limits.base_uid + limits.effective_slots() + 2)
+    uids = range(limits.base_uid, limits.base_uid + limits.effective_uids() + 2)
     deadline = time.monotonic() + settle_s
     while True:
         found = processes_of_uids(uids)

@@ -62,7 +62,7 @@ def body_text(trace: dict[str, Any]) -> str:
 
 def run_processes(limits: Limits) -> list[int]:
     """Processes owned by the run slots' unprivileged uids."""
-    uids = range(limits.base_uid, limits.base_uid + limits.effective_slots() + 2)
+    uids = range(limits.base_uid, limits.base_uid + limits.effective_uids() + 2)
     found = []
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -295,7 +295,7 @@ def test_a_killed_runs_remains_are_gone_before_its_slot_runs_again() -> None:
     # Killed from outside (wall clock), the run's tree dies top first. Its answer may come
     # while the remains are dying, but the slot's next prepared child (which drops to the
     # slot's uid) must not exist before they are gone: two runs never share a uid.
-    limits = replace(LIMITS, slots=1, wall_s=1.0,
+    limits = replace(LIMITS, slots=1, uids=1, wall_s=1.0,
                      base_uid=64000 + os.getpid() % 1000 * 4 + 2)
     spawner = """
 import os, time

@@ -93,3 +93,24 @@ def test_cancelled_waiter_that_was_handed_a_slot_passes_it_on() -> None:
 def test_bad_sizes_are_refused() -> None:
     with pytest.raises(ValueError):
         Pool(slots=0, queue=1)
+
+
+def test_identities_rotate_and_slots_still_bound_concurrency() -> None:
+    async def main() -> tuple[list[int], bool, int]:
+        pool = Pool(slots=1, queue=2, identities=3)
+        order = []
+        for _ in range(4):  # the identity free longest comes first: its child is ready
+            slot = await pool.acquire()
+            order.append(slot)
+            pool.release(slot, ran_s=0.01)
+        held = await pool.acquire()
+        waiter = asyncio.ensure_future(pool.acquire())
+        await asyncio.sleep(0.01)
+        blocked = not waiter.done()  # one slot: a second run waits, identities or not
+        pool.release(held, ran_s=0.01)
+        return order, blocked, await waiter
+
+    order, blocked, handed = asyncio.run(main())
+    assert order == [0, 1, 2, 0]
+    assert blocked
+    assert handed == 2  # not the identity just released, whose child is being replaced

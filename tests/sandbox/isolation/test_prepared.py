@@ -35,8 +35,8 @@ pytestmark = pytest.mark.skipif(
 )
 T = TypeVar("T")
 CHILDREN = "tests.sandbox.isolation.zygote_children"
-# One slot: every run goes through the same slot (and uid). Own uids for this module.
-LIMITS = replace(Limits(), slots=1, queue=8, base_uid=64500 + os.getpid() % 100 * 4)
+# One slot and one identity: every run goes through the same slot and uid. Own uids.
+LIMITS = replace(Limits(), slots=1, uids=1, queue=8, base_uid=64500 + os.getpid() % 100 * 4)
 
 
 def with_executor(
@@ -76,8 +76,13 @@ def gone(pid: int) -> bool:
 
 FDS = """
 import json, os
-PIPES = sorted(int(fd) for fd in os.listdir("/proc/self/fd")
-               if os.readlink(f"/proc/self/fd/{fd}").startswith("pipe:"))
+PIPES = []
+for fd in sorted(int(fd) for fd in os.listdir("/proc/self/fd")):
+    try:
+        if os.readlink(f"/proc/self/fd/{fd}").startswith("pipe:"):
+            PIPES.append(fd)
+    except OSError:  # the descriptor listdir itself used
+        pass
 try:
     os.read(4, 1)
     JOB_FD = "readable"
@@ -192,7 +197,7 @@ def _count_in(pid: int, needle: bytes) -> int | None:
 @pytest.mark.skipif(not is_root(), reason="reading other processes' memory needs root here")
 def test_no_other_runs_code_in_the_zygote_or_the_prepared_children() -> None:
     marker = "wat-marker-" + os.urandom(8).hex()
-    limits = replace(LIMITS, slots=2)
+    limits = replace(LIMITS, slots=2, uids=2)
 
     async def body(ex: Executor) -> tuple[dict[int, int | None], dict[int, int | None], str]:
         assert ex.zygote_pid is not None

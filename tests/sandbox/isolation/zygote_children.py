@@ -228,7 +228,7 @@ def _alive(pid: int) -> bool:
 def _register() -> None:
     from sandbox.isolation import handoff
 
-    handoff.register_prepared(early, early_prepared)
+    handoff.register_prepared(early, early_prepared, pid_namespace=False)
 
 
 _register()
