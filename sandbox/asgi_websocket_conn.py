@@ -214,7 +214,9 @@ class Connection(ConnectionState):
                 event=seq,
             )
         resp = WireResponse()
-        resp.start(403, [("content-type", "text/plain; charset=utf-8"), ("connection", "close")])
+        # As the websockets library (uvicorn's default backend) rejects: an empty body.
+        resp.start(403, [("content-type", "text/plain; charset=utf-8"), ("content-length", "0"),
+                         ("connection", "close")])
         resp.complete = True
         self._refused(resp, "rejected")
 

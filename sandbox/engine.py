@@ -210,6 +210,10 @@ def _run_loop(main: Coroutine[Any, Any, None]) -> None:
     A fresh loop per run (state never leaks between runs); tasks the app left
     running are cancelled and async generators closed, as asyncio.run does.
     """
+    # A caller's own loop (a notebook, playwright's sync API) may be marked as running
+    # in this thread; the simulated server runs on a loop of its own meanwhile.
+    outer = asyncio._get_running_loop()
+    asyncio._set_running_loop(None)
     loop = asyncio.new_event_loop()
     try:
         loop.run_until_complete(main)
@@ -222,8 +226,8 @@ def _run_loop(main: Coroutine[Any, Any, None]) -> None:
                 loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
             loop.run_until_complete(loop.shutdown_asyncgens())
         finally:
-            asyncio.set_event_loop(None)
             loop.close()
+            asyncio._set_running_loop(outer)
 
 
 def _blank(interface: str, app: str) -> dict[str, Any]:

@@ -144,7 +144,8 @@ def _wire_text(
     lines += [f"{k}: {_printable(v)}" for k, v in headers]
     head = "\r\n".join(lines) + "\r\n\r\n"
     if resp.is_head or not body:
-        return head
+        # An empty chunked body still ends with its last-chunk marker.
+        return head + ("0\r\n\r\n" if framing == "chunked" and resp.complete else "")
     if framing != "chunked":
         return head + text_preview(body, BODY_LIMIT)
     parts: list[str] = []

@@ -9,6 +9,7 @@ component test fed recorded traces, comes from a small static server (harness.py
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,9 +26,14 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 ARTIFACTS = ROOT / "test-artifacts" / "frontend"
 
 
-@pytest.fixture(scope="session")
+# One browser per module, not per session: playwright's sync API marks its event loop
+# as running in the main thread while it is open, and the tests that follow (the engine,
+# the executor) must not find a foreign loop there.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Debian's chromium for the browser tests (.ci/run installs it)")
         pytest.skip("Chromium is not installed (apt-get install -y chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
