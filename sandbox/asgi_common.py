@@ -18,11 +18,12 @@ line for an event), ``AwaitTracker`` (send()/receive() called without await),
 from __future__ import annotations
 
 import asyncio
+import difflib
 import inspect
 import linecache
 import math
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from sandbox.encoding import short_repr
@@ -34,6 +35,19 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 _ALLOWED = (bytes, str, int, float, list, dict, bool, type(None))
+
+
+def did_you_mean(
+    word: str, choices: Sequence[str], *, cutoff: float = 0.6, prefer: str | None = None
+) -> str:
+    """The hint `` Did you mean 'x'?`` for a misspelt type or key; "" when nothing is close.
+
+    ``prefer`` wins when it is among the close matches (the type the server waits for).
+    """
+    close = difflib.get_close_matches(word, choices, n=3, cutoff=cutoff)
+    if prefer is not None and prefer in close:
+        return f" Did you mean {prefer!r}?"
+    return f" Did you mean {close[0]!r}?" if close else ""
 
 
 def as_coroutine_function(fn: Callable[..., Any]) -> Callable[..., Any]:

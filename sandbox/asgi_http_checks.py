@@ -8,10 +8,10 @@ connection's state, in uvicorn's words plus the rule that names the mistake.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from sandbox.asgi_common import did_you_mean
 from sandbox.asgi_http_headers import Invalid, parse_headers
 from sandbox.asgi_http_semantics import Framing, check_semantics
 from sandbox.encoding import short_repr
@@ -129,8 +129,7 @@ def _unknown_keys(msg: dict[str, Any], known: tuple[str, ...], rec: Recorder, se
     for key in msg:
         if key in known or not isinstance(key, str):
             continue
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(key, known, cutoff=0.5)
         rec.violate(
             "http.unknown_key",
             f"The {msg['type']} message has the key {key!r}, which the spec does not define "
@@ -176,10 +175,8 @@ def unexpected(kind: str, expected: str, rec: Recorder, seq: int) -> str:
             event=seq,
         )
     elif kind not in ("http.response.start", "http.response.body"):
-        close = difflib.get_close_matches(kind, ["http.response.start", "http.response.body"])
-        if expected in close:
-            close = [expected]  # both are close to a typo; the one the server waits for wins
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        # Both are close to a typo; the one the server waits for wins.
+        hint = did_you_mean(kind, ["http.response.start", "http.response.body"], prefer=expected)
         rec.violate(
             "http.unknown_message_type",
             f"The app sent a message of type {kind!r}, which HTTP does not define.{hint}",

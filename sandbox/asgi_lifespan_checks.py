@@ -9,10 +9,9 @@ simulated server raises the same, after recording which rule was broken.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
-from sandbox.asgi_common import check_values, message_type
+from sandbox.asgi_common import check_values, did_you_mean, message_type
 from sandbox.asgi_inbox import Inbox, Message
 from sandbox.encoding import short_repr
 from sandbox.recorder import Recorder
@@ -179,8 +178,7 @@ class Protocol:
                 event=seq,
             )
         else:
-            close = difflib.get_close_matches(kind, SEND_TYPES, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(kind, SEND_TYPES)
             self.rec.violate(
                 "lifespan.unknown_message_type",
                 f"{kind!r} is not a lifespan message type.{hint}",

@@ -8,9 +8,9 @@ websockets library's ProtocolError); ``None`` means "carry on".
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
+from sandbox.asgi_common import did_you_mean
 from sandbox.encoding import short_repr
 from sandbox.recorder import Recorder
 
@@ -258,8 +258,7 @@ def unexpected(kind: str, rec: Recorder, seq: int, expected: str) -> None:
             event=seq,
         )
     else:
-        close = difflib.get_close_matches(kind, WS_SEND_TYPES, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(kind, WS_SEND_TYPES)
         rec.violate(
             "websocket.unknown_message_type",
             f"{kind!r} is not a WebSocket message type.{hint} Here the server expected {expected}.",
