@@ -46,9 +46,12 @@ define(
     "warning",
     "Message holds a tuple where the spec expects a list",
     why="The spec lists the allowed types and tuples are not among them: 'tuples should be "
-    "encoded as lists'. Python servers usually accept them, other implementations may not.",
-    fix="Use a list: `[(b'content-type', b'text/plain')]` becomes "
-    "`[[b'content-type', b'text/plain']]` (a list of tuples is common and tolerated).",
+    "encoded as lists'. Python servers usually accept them, other implementations may not. "
+    "The `headers` of response and `websocket.accept` messages are not flagged: the HTTP "
+    "& WebSocket spec types them as `Iterable[[byte string, byte string]]`, and tuple "
+    "pairs there are common (Starlette sends them).",
+    fix="Use a list where you wrote a tuple: `'tags': ('a', 'b')` becomes "
+    "`'tags': ['a', 'b']`.",
     spec=ASGI_MAIN + "#events",
 )
 define(
@@ -64,8 +67,8 @@ define(
     "asgi.value_float_not_finite",
     "error",
     "Message holds NaN or infinity",
-    why="Floats in messages must be finite ('within the precision and exponent range of an "
-    "IEEE 754 double', excluding NaN and infinity).",
+    why="Floats in messages must be finite: the spec allows 'Floating point numbers (within "
+    "the IEEE 754 double precision range; no Nan or infinities)'.",
     fix="Check the value before sending it, or send it as a string.",
     spec=ASGI_MAIN + "#events",
 )

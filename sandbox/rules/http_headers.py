@@ -87,8 +87,8 @@ define(
     "http.header_name_invalid",
     "error",
     "Header name has characters not allowed in a name",
-    why="A header name is a token: letters, digits and !#$%&'*+-.^_`|~. A space or colon "
-    "would change how the header line is parsed; servers raise.",
+    why="A header name is a token: letters, digits, the symbols `!#$%&'*+-.^_|~` and the "
+    "backtick. A space or colon would change how the header line is parsed; servers raise.",
     fix="Use a plain name such as `b'x-request-id'` and put the rest in the value.",
     spec=RFC9110 + "#section-5.1",
 )
@@ -117,7 +117,8 @@ define(
     "Control character in a header value",
     why="Field values may hold visible characters, spaces and tabs only; NUL and other "
     "control characters are rejected by servers and clients.",
-    fix="Strip control characters, or encode the value (base64, percent-encoding).",
+    fix="Strip control characters (a tab may stay), or encode the value (base64, "
+    "percent-encoding).",
     spec=RFC9110 + "#section-5.5",
 )
 define(
@@ -239,7 +240,7 @@ define(
     why="HTTP header values are historically latin-1; browsers do not decode them as "
     "UTF-8, so 'é' sent as UTF-8 bytes arrives as 'Ã©'.",
     fix="Keep header values ASCII: percent-encode (`urllib.parse.quote`), or for download "
-    "names use `filename*=UTF-8''...` (RFC 6266).",
+    "names use `filename*=UTF-8''...` (RFC 6266, with RFC 8187's encoding).",
     spec=RFC9110 + "#section-5.5",
 )
 define(

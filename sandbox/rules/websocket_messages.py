@@ -114,7 +114,9 @@ define(
     "error",
     "websocket.send has neither bytes nor text",
     why="'Exactly one of bytes or text must be non-None.' With both missing there is no frame "
-    "to send, and uvicorn sends nothing, without an error.",
+    "to send. uvicorn's default WebSocket backend (websockets-sansio) sends nothing, without "
+    "an error; with `--ws websockets` send() raises TypeError, with `--ws wsproto` "
+    "ValueError.",
     fix="Add the content: `{'type': 'websocket.send', 'text': 'hello'}`.",
     spec=SEND,
 )

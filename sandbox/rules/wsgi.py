@@ -60,9 +60,10 @@ define(
     "The app returned bytes instead of a list of bytes",
     why="The server iterates over what the app returns. Under Python 3 iterating over bytes "
     "gives ints: `for x in b'Hi'` yields 72, then 105. Each 'chunk' is a number, not a "
-    "bytestring, so the server fails on the first one. (Under Python 2, where this PEP "
-    "began, it sent the body one byte per write: slow, but it worked, which is why "
-    "wsgiref.validate calls it a 'really bad idea' rather than an error.)",
+    "bytestring, so the server fails on the first one. (Under Python 2, where WSGI "
+    "began, it sent the body one byte per write: slow, but it worked.) wsgiref.validate "
+    "rejects it outright: 'You should not return a string as your application iterator, "
+    "instead return a single-item list containing a bytestring.'",
     fix="Wrap the bytes in a list: `return [body]`.",
     spec=DETAILS,
 )
@@ -146,7 +147,8 @@ define(
     "start_response was called a second time without exc_info",
     why="An app may call start_response again only to replace its headers after an error, "
     "and then it must pass exc_info (sys.exc_info()). A second plain call is a fatal "
-    "error; wsgiref and gunicorn raise 'Headers already set!'.",
+    "error: wsgiref raises 'Headers already set!', gunicorn 'Response headers already "
+    "set!' (both AssertionError).",
     fix="Decide status and headers first and call start_response once; in an error handler "
     "call `start_response('500 Internal Server Error', headers, sys.exc_info())`.",
     spec=START,

@@ -59,9 +59,10 @@ define(
     "wsgi.headers.bad_name",
     "error",
     "A header name is not a valid HTTP field name",
-    why="A header name must be an HTTP token: letters, digits and !#$%&'*+-.^_`|~, no "
-    "spaces and no trailing colon (the server adds ': '). gunicorn refuses invalid names; "
-    "wsgiref sends them and the client cannot parse the response.",
+    why="A header name must be an HTTP token: letters, digits, the symbols "
+    "`!#$%&'*+-.^_|~` and the backtick, no spaces and no trailing colon (the server adds "
+    "': '). gunicorn refuses invalid names; wsgiref sends them and the client cannot parse "
+    "the response.",
     fix="Write the bare name, e.g. `'Content-Type'`, not `'Content-Type:'`.",
     spec=START,
 )
@@ -81,9 +82,12 @@ define(
     "wsgi.headers.value_control_char",
     "error",
     "A header value contains a control character",
-    why="PEP 3333 forbids any control character in a header value (characters below "
-    "U+0020, and DEL). Clients may reject the response or cut the value.",
-    fix="Remove the control characters (tabs included) from the value.",
+    why="PEP 3333: a header value 'must not include any control characters' (characters "
+    "below U+0020, and DEL). That includes the tab, which HTTP itself allows in a value: "
+    "WSGI is stricter, and wsgiref.validate rejects it too. Clients may reject the "
+    "response or cut the value.",
+    fix="Remove the control characters from the value, tabs included (write a space "
+    "instead of a tab).",
     spec=START,
 )
 define(
@@ -103,8 +107,8 @@ define(
     why="Headers are native strings limited to U+0000-U+00FF, because the server encodes "
     "them with ISO-8859-1; any other character is a fatal error (wsgiref fails with "
     "UnicodeEncodeError when it sends the headers).",
-    fix="Percent-encode URLs (urllib.parse.quote), use RFC 8187 `filename*=UTF-8''...` "
-    "for Content-Disposition, or keep the text in the body.",
+    fix="Percent-encode URLs (urllib.parse.quote), use `filename*=UTF-8''...` for "
+    "Content-Disposition (RFC 6266, with RFC 8187's encoding), or keep the text in the body.",
     spec=PEP3333 + "#unicode-issues",
 )
 define(
