@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from sandbox.encoding import short_repr
+from sandbox.i18n import tr
 from sandbox.limits import EngineStop
 from sandbox.recorder import Recorder
 
@@ -46,8 +47,8 @@ def did_you_mean(
     """
     close = difflib.get_close_matches(word, choices, n=3, cutoff=cutoff)
     if prefer is not None and prefer in close:
-        return f" Did you mean {prefer!r}?"
-    return f" Did you mean {close[0]!r}?" if close else ""
+        return tr(" Did you mean {word}?", word=repr(prefer))
+    return tr(" Did you mean {word}?", word=repr(close[0])) if close else ""
 
 
 def as_coroutine_function(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -94,8 +95,10 @@ async def call_app(
         if legacy:
             rec.violate(
                 "asgi.legacy_double_callable",
-                "Your app takes only `scope` and returns a second callable that takes "
-                "`receive` and `send`: the ASGI 2 style. The server wrapped it for you.",
+                tr(
+                    "Your app takes only `scope` and returns a second callable that takes "
+                    "`receive` and `send`: the ASGI 2 style. The server wrapped it for you.",
+                ),
             )
             instance = app(scope)
             result = await instance(receive, send)
@@ -104,9 +107,11 @@ async def call_app(
             if not inspect.isawaitable(awaitable):
                 rec.violate(
                     "asgi.app_not_awaitable",
-                    f"Calling your app returned {short_repr(awaitable, 80)}, which the "
-                    "server cannot await, so nothing ran. Did you forget `async` "
-                    "before `def`?",
+                    tr(
+                        "Calling your app returned {awaitable}, which the server cannot await, so "
+                        "nothing ran. Did you forget `async` before `def`?",
+                        awaitable=short_repr(awaitable, 80),
+                    ),
                 )
                 rec.event("return", {"value": awaitable})
                 return None
@@ -124,8 +129,11 @@ async def call_app(
     if result is not None:
         rec.violate(
             "asgi.return_value",
-            f"Your app returned {short_repr(result, 80)}. An ASGI app answers through "
-            "`send()`; what it returns is ignored (uvicorn logs a warning).",
+            tr(
+                "Your app returned {result}. An ASGI app answers through `send()`; what it "
+                "returns is ignored (uvicorn logs a warning).",
+                result=short_repr(result, 80),
+            ),
         )
     return None
 
@@ -142,12 +150,28 @@ def caused_by(exc: BaseException, types: tuple[type[BaseException], ...]) -> boo
     return False
 
 
-def check_values(message: Any, rec: Recorder, seq: int, who: str = "Your app") -> bool:
+def headers_as_lists(message: Any) -> Any:
+    """The message with tuple header pairs shown to check_values as lists.
+
+    The HTTP & WebSocket spec types headers (of http.response.start, websocket.accept,
+    websocket.http.response.start) as ``Iterable[[byte string, byte string]]``, so
+    tuples there are allowed (uvicorn's own types use them, Starlette sends them);
+    only tuples elsewhere are asgi.value_tuple.
+    """
+    if not isinstance(message, dict) or not isinstance(message.get("headers"), list | tuple):
+        return message
+    pairs = [list(h) if isinstance(h, tuple) else h for h in message["headers"]]
+    return {**message, "headers": pairs}
+
+
+def check_values(message: Any, rec: Recorder, seq: int, who: str | None = None) -> bool:
     """Check the main spec's value types; record violations and return False if any."""
     problems: list[tuple[str, str]] = []
     _walk(message, "message", problems, 0)
+    sender = who if who is not None else tr("Your app")
     for rule_id, detail in problems[:5]:
-        rec.violate(rule_id, f"{who} sent a message whose {detail}", event=seq)
+        message_text = tr("{who} sent a message whose {detail}", who=sender, detail=detail)
+        rec.violate(rule_id, message_text, event=seq)
     return not problems
 
 
@@ -158,15 +182,22 @@ def _walk(value: Any, where: str, problems: list[tuple[str, str]], depth: int) -
         problems.append(
             (
                 "asgi.value_float_not_finite",
-                f"{where} is {value!r}; ASGI messages may not hold NaN or infinity.",
+                tr(
+                    "{where} is {value}; ASGI messages may not hold NaN or infinity.",
+                    where=where,
+                    value=repr(value),
+                ),
             )
         )
     elif isinstance(value, tuple):
         problems.append(
             (
                 "asgi.value_tuple",
-                f"{where} is a tuple; the spec asks for lists "
-                "(most servers accept tuples, but not all).",
+                tr(
+                    "{where} is a tuple; the spec asks for lists "
+                    "(most servers accept tuples, but not all).",
+                    where=where,
+                ),
             )
         )
         for i, item in enumerate(value):
@@ -180,7 +211,11 @@ def _walk(value: Any, where: str, problems: list[tuple[str, str]], depth: int) -
                 problems.append(
                     (
                         "asgi.value_dict_key",
-                        f"{where} has the key {key!r}; dict keys in ASGI messages must be str.",
+                        tr(
+                            "{where} has the key {key}; dict keys in ASGI messages must be str.",
+                            where=where,
+                            key=repr(key),
+                        ),
                     )
                 )
             _walk(item, f"{where}[{key!r}]", problems, depth + 1)
@@ -188,9 +223,13 @@ def _walk(value: Any, where: str, problems: list[tuple[str, str]], depth: int) -
         problems.append(
             (
                 "asgi.value_type",
-                f"{where} is a {type(value).__name__} "
-                f"({short_repr(value, 60)}); ASGI messages may only hold bytes, str, "
-                "int, float, list, dict, bool and None.",
+                tr(
+                    "{where} is a {value_type} ({value}); ASGI messages may only hold bytes, "
+                    "str, int, float, list, dict, bool and None.",
+                    where=where,
+                    value_type=type(value).__name__,
+                    value=short_repr(value, 60),
+                ),
             )
         )
 
@@ -249,24 +288,27 @@ class AwaitTracker:
             if not _unstarted(coro):
                 continue
             coro.close()
-            seq = rec.event(
-                "note",
-                {"text": f"{what}() was called but never awaited, so it did nothing."},
-                line=line,
-            )
-            where = f" on line {line}" if line else ""
+            note = tr("{what}() was called but never awaited, so it did nothing.", what=what)
+            seq = rec.event("note", {"text": note}, line=line)
+            where = tr(" on line {line}", line=line) if line else ""
             if what == "send":
                 rec.violate(
                     "asgi.send_not_awaited",
-                    f"`send(...)`{where} was called without `await`: it only created a "
-                    "coroutine, so the server never saw that message.",
+                    tr(
+                        "`send(...)`{where} was called without `await`: it only created a "
+                        "coroutine, so the server never saw that message.",
+                        where=where,
+                    ),
                     event=seq,
                 )
             else:
                 rec.violate(
                     "asgi.receive_not_awaited",
-                    f"`receive()`{where} was called without `await`: you got a coroutine "
-                    "object instead of the message dict.",
+                    tr(
+                        "`receive()`{where} was called without `await`: you got a coroutine "
+                        "object instead of the message dict.",
+                        where=where,
+                    ),
                     event=seq,
                 )
         self._handed = []
@@ -286,16 +328,25 @@ def message_type(message: Any, rec: Recorder, seq: int, allowed: str) -> str | N
     if not isinstance(message, dict):
         rec.violate(
             "asgi.message_not_dict",
-            f"You passed {short_repr(message, 80)} (a {type(message).__name__}) to send(); "
-            f"it takes a dict such as {allowed}.",
+            tr(
+                "You passed {message} (a {message_type}) to send(); it takes a dict such as "
+                "{allowed}.",
+                message=short_repr(message, 80),
+                message_type=type(message).__name__,
+                allowed=allowed,
+            ),
             event=seq,
         )
         return None
     if "type" not in message:
         rec.violate(
             "asgi.message_type_missing",
-            f"The message {short_repr(message, 80)} has no 'type' key, so the server cannot "
-            f"tell what it is. Expected a type such as {allowed}.",
+            tr(
+                "The message {message} has no 'type' key, so the server cannot tell what it is. "
+                "Expected a type such as {allowed}.",
+                message=short_repr(message, 80),
+                allowed=allowed,
+            ),
             event=seq,
         )
         return None
@@ -303,8 +354,13 @@ def message_type(message: Any, rec: Recorder, seq: int, allowed: str) -> str | N
     if not isinstance(kind, str):
         rec.violate(
             "asgi.message_type_not_str",
-            f"The message's 'type' is {short_repr(kind, 60)} (a {type(kind).__name__}); "
-            f"it must be a str such as {allowed}.",
+            tr(
+                "The message's 'type' is {kind} (a {kind_type}); it must be a str such as "
+                "{allowed}.",
+                kind=short_repr(kind, 60),
+                kind_type=type(kind).__name__,
+                allowed=allowed,
+            ),
             event=seq,
         )
         return None

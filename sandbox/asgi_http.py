@@ -35,6 +35,7 @@ from sandbox.asgi_common import (
     ClientDisconnected,
     call_app,
     check_values,
+    headers_as_lists,
     learner_line,
     message_type,
 )
@@ -42,6 +43,7 @@ from sandbox.asgi_http_checks import Start, check_body, check_start, unexpected
 from sandbox.asgi_http_end import after_app
 from sandbox.asgi_http_headers import Invalid
 from sandbox.asgi_scope import http_scope
+from sandbox.i18n import tr
 from sandbox.recorder import Recorder
 from sandbox.scenario import HttpRequest
 from sandbox.wire import WireResponse, finish
@@ -83,19 +85,6 @@ async def serve_one(
     conn.tracker.check(rec)
     after_app(conn, exc)
     return finish(conn.resp)
-
-
-def _iterable_headers_as_lists(message: Any) -> Any:
-    """The message with tuple header pairs shown to check_values as lists.
-
-    The HTTP spec types headers as ``Iterable[[byte string, byte string]]``, so
-    tuples there are allowed (uvicorn's own types use them, Starlette sends
-    them); only tuples elsewhere are asgi.value_tuple.
-    """
-    if not isinstance(message, dict) or not isinstance(message.get("headers"), list | tuple):
-        return message
-    pairs = [list(h) if isinstance(h, tuple) else h for h in message["headers"]]
-    return {**message, "headers": pairs}
 
 
 async def _let_tasks_run(tasks: set[asyncio.Task[Any]]) -> None:
@@ -168,7 +157,7 @@ class HttpConnection:
             self.told_gone = True
         last = message["type"] == "http.request" and not self.pending
         if last and self.request.disconnect_after == 0:
-            self.hang_up("it has sent the whole request; it will not wait for the response")
+            self.hang_up(tr("it has sent the whole request; it will not wait for the response"))
         return message
 
     async def _wait_for_response(self, line: int | None) -> None:
@@ -193,14 +182,16 @@ class HttpConnection:
             self.rec.event(
                 "note",
                 {
-                    "text": "receive() was called again after the whole request body had "
-                    "arrived. A real server would wait here until the response is complete "
-                    "or the client goes away; nothing else was running to finish the "
-                    "response, so the simulated client gave up and disconnected."
+                    "text": tr(
+                        "receive() was called again after the whole request body had arrived. A "
+                        "real server would wait here until the response is complete or the client "
+                        "goes away; nothing else was running to finish the response, so the "
+                        "simulated client gave up and disconnected.",
+                    )
                 },
                 line=line,
             )
-            self.hang_up("it gave up waiting for a response")
+            self.hang_up(tr("it gave up waiting for a response"))
 
     def hang_up(self, why: str) -> None:
         if self.disconnected:
@@ -219,39 +210,44 @@ class HttpConnection:
     async def _send(self, message: Any, line: int | None) -> None:
         data = message if isinstance(message, dict) else {"value": message}
         seq = self.rec.event("send", data, line=line)
-        check_values(_iterable_headers_as_lists(message), self.rec, seq)
+        check_values(headers_as_lists(message), self.rec, seq)
         kind = message_type(message, self.rec, seq, START_EXAMPLE)
         if kind is None:
             raise self.error("ASGI messages are dicts with a str 'type' key.")
         if self.returned:
             self.rec.violate(
                 "asgi.send_after_return",
-                f"{kind!r} was sent after the app's call had already ended.",
+                tr("{kind} was sent after the app's call had already ended.", kind=repr(kind)),
                 event=seq,
             )
             raise self.error(f"Unexpected ASGI message '{kind}' sent, after the app returned.")
         if self.request.disconnect_after == 0 and not self.started:
-            self.hang_up("it gave up before the response started")
+            self.hang_up(tr("it gave up before the response started"))
         if self.disconnected:
             if self.told_gone:
                 self.rec.violate(
                     "http.send_after_disconnect",
-                    f"The app sent {kind!r} although it had already been told the client "
-                    "left (http.disconnect from receive(), or OSError from send()).",
+                    tr(
+                        "The app sent {kind} although it had already been told the client left "
+                        "(http.disconnect from receive(), or OSError from send()).",
+                        kind=repr(kind),
+                    ),
                     event=seq,
                 )
             else:
                 self.rec.event(
                     "note",
                     {
-                        "text": "The client has gone, so send() raised ClientDisconnected (an "
-                        "OSError), as HTTP spec 2.4+ asks."
+                        "text": tr(
+                            "The client has gone, so send() raised ClientDisconnected (an "
+                            "OSError), as HTTP spec 2.4+ asks.",
+                        )
                     },
                 )
             self.told_gone = True
             raise ClientDisconnected("The client has disconnected.")
         if self.closed:
-            self.rec.event("note", {"text": "The server had already closed this connection."})
+            self.rec.event("note", {"text": tr("The server had already closed this connection.")})
             raise self.error("The connection was closed after the previous error.")
         if not self.started:
             if kind != "http.response.start":
@@ -266,8 +262,11 @@ class HttpConnection:
         else:
             self.rec.violate(
                 "http.send_after_complete",
-                f"The app sent {kind!r} after the final body (more_body False) had completed "
-                "the response.",
+                tr(
+                    "The app sent {kind} after the final body (more_body False) had completed the "
+                    "response.",
+                    kind=repr(kind),
+                ),
                 event=seq,
             )
             raise self.error(
@@ -299,8 +298,10 @@ class HttpConnection:
             self.rec.event(
                 "note",
                 {
-                    "text": "HEAD request: the server sends the status and headers but drops "
-                    "the body bytes; the client asked for the headers only."
+                    "text": tr(
+                        "HEAD request: the server sends the status and headers but drops the body "
+                        "bytes; the client asked for the headers only.",
+                    )
                 },
             )
         shown = bool(body) and not self.is_head
@@ -324,4 +325,4 @@ class HttpConnection:
             body_checks.content_type(self, seq)
         after = self.request.disconnect_after
         if after and self.body_messages >= after and not self.complete:
-            self.hang_up(f"it stopped reading after {after} body chunk(s)")
+            self.hang_up(tr("it stopped reading after {after} body chunk(s)", after=after))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sandbox.i18n import tr
+
 if TYPE_CHECKING:
     from sandbox.asgi_http import HttpConnection
 
@@ -24,7 +26,11 @@ def before_write(conn: HttpConnection, body: bytes, seq: int) -> None:
         conn.closed = True
         conn.rec.violate(
             "http.body_forbidden_for_status",
-            f"The app sent {len(body)} body bytes with status {status}, which has no body.",
+            tr(
+                "The app sent {body_len} body bytes with status {status}, which has no body.",
+                body_len=len(body),
+                status=status,
+            ),
             event=seq,
         )
         raise conn.error("Too much data for declared Content-Length")
@@ -36,8 +42,12 @@ def before_write(conn: HttpConnection, body: bytes, seq: int) -> None:
         conn.closed = True
         conn.rec.violate(
             "http.body_longer_than_content_length",
-            f"content-length said {expected} bytes, but the body reached {total}; the "
-            "server refused the extra bytes and closed the connection.",
+            tr(
+                "content-length said {expected} bytes, but the body reached {total}; the server "
+                "refused the extra bytes and closed the connection.",
+                expected=expected,
+                total=total,
+            ),
             event=seq,
         )
         raise conn.error("Response content longer than Content-Length")
@@ -52,9 +62,12 @@ def at_end(conn: HttpConnection, seq: int) -> None:
     conn.closed = True
     conn.rec.violate(
         "http.body_shorter_than_content_length",
-        f"content-length said {expected} bytes, but the body ended after "
-        f"{conn.sent_bytes}; the client waits for the rest until the server closes the "
-        "connection.",
+        tr(
+            "content-length said {expected} bytes, but the body ended after {sent_bytes}; the "
+            "client waits for the rest until the server closes the connection.",
+            expected=expected,
+            sent_bytes=conn.sent_bytes,
+        ),
         event=seq,
     )
     raise conn.error("Response content shorter than Content-Length")
@@ -70,7 +83,11 @@ def content_type(conn: HttpConnection, seq: int) -> None:
         return
     conn.rec.violate(
         "http.content_type_missing",
-        f"The {status} response has a {conn.sent_bytes}-byte body but no content-type "
-        "header, so the browser has to guess what it is.",
+        tr(
+            "The {status} response has a {sent_bytes}-byte body but no content-type header, so "
+            "the browser has to guess what it is.",
+            status=status,
+            sent_bytes=conn.sent_bytes,
+        ),
         event=seq,
     )

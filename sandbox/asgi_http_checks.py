@@ -15,6 +15,7 @@ from sandbox.asgi_common import did_you_mean
 from sandbox.asgi_http_headers import Invalid, parse_headers
 from sandbox.asgi_http_semantics import Framing, check_semantics
 from sandbox.encoding import short_repr
+from sandbox.i18n import tr
 from sandbox.recorder import Recorder
 
 START_KEYS = ("type", "status", "headers", "trailers")
@@ -46,15 +47,20 @@ def check_start(msg: dict[str, Any], rec: Recorder, seq: int) -> Start:
     if not isinstance(trailers, bool):
         rec.violate(
             "http.trailers_not_bool",
-            f"'trailers' is {short_repr(trailers, 60)}; it must be True or False.",
+            tr(
+                "'trailers' is {trailers}; it must be True or False.",
+                trailers=short_repr(trailers, 60),
+            ),
             event=seq,
         )
     elif trailers:
         rec.violate(
             "http.trailers_not_offered",
-            "The app set trailers=True, but this server does not offer the "
-            "http.response.trailers extension (scope['extensions'] has no such key), so "
-            "it ignores the flag, as uvicorn does.",
+            tr(
+                "The app set trailers=True, but this server does not offer the "
+                "http.response.trailers extension (scope['extensions'] has no such key), so it "
+                "ignores the flag, as uvicorn does.",
+            ),
             event=seq,
         )
     return Start(status, framing, bool(trailers))
@@ -64,7 +70,7 @@ def _status(msg: dict[str, Any], rec: Recorder, seq: int) -> int:
     if "status" not in msg:
         rec.violate(
             "http.status_missing",
-            "The http.response.start message has no 'status'.",
+            tr("The http.response.start message has no 'status'."),
             event=seq,
         )
         raise Invalid("http.response.start needs a 'status' such as 200.")
@@ -72,25 +78,32 @@ def _status(msg: dict[str, Any], rec: Recorder, seq: int) -> int:
     if isinstance(status, bool) or not isinstance(status, int):
         hint = ""
         if isinstance(status, str):
-            hint = " (a str: WSGI's '200 OK' habit)"
+            hint = tr(" (a str: WSGI's '200 OK' habit)")
         rec.violate(
             "http.status_not_int",
-            f"'status' is {short_repr(status, 60)}{hint}; it must be an int such as 200.",
+            tr(
+                "'status' is {status}{hint}; it must be an int such as 200.",
+                status=short_repr(status, 60),
+                hint=hint,
+            ),
             event=seq,
         )
         raise Invalid(f"'status' must be an int, got {short_repr(status, 60)}.")
     if not 100 <= status <= 599:
         rec.violate(
             "http.status_out_of_range",
-            f"'status' is {status}; HTTP status codes go from 100 to 599.",
+            tr("'status' is {status}; HTTP status codes go from 100 to 599.", status=status),
             event=seq,
         )
         raise Invalid(f"Invalid HTTP status code {status}.")
     if status < 200:
         rec.violate(
             "http.status_informational",
-            f"'status' is {status}, an informational (1xx) status, which cannot be a final "
-            "response.",
+            tr(
+                "'status' is {status}, an informational (1xx) status, which cannot be a final "
+                "response.",
+                status=status,
+            ),
             event=seq,
         )
         raise Invalid(f"Response status_code should be in range [200, 999], got {status}.")
@@ -104,21 +117,29 @@ def check_body(msg: dict[str, Any], rec: Recorder, seq: int) -> tuple[bytes, boo
     if not isinstance(more, bool):
         rec.violate(
             "http.more_body_not_bool",
-            f"'more_body' is {short_repr(more, 60)}; it must be True or False. The server "
-            f"reads it as {bool(more)}.",
+            tr(
+                "'more_body' is {more}; it must be True or False. The server reads it as "
+                "{as_bool}.",
+                more=short_repr(more, 60),
+                as_bool=bool(more),
+            ),
             event=seq,
         )
     if isinstance(body, str):
         rec.violate(
             "http.body_str",
-            f"'body' is the str {short_repr(body, 60)}; the body must be bytes.",
+            tr("'body' is the str {body}; the body must be bytes.", body=short_repr(body, 60)),
             event=seq,
         )
         raise Invalid("'body' must be bytes, not str: use b'...' or text.encode().")
     if not isinstance(body, bytes | bytearray | memoryview):
         rec.violate(
             "http.body_not_bytes",
-            f"'body' is {short_repr(body, 60)} (a {type(body).__name__}); it must be bytes.",
+            tr(
+                "'body' is {body} (a {body_type}); it must be bytes.",
+                body=short_repr(body, 60),
+                body_type=type(body).__name__,
+            ),
             event=seq,
         )
         raise Invalid(f"'body' must be bytes, got {type(body).__name__}.")
@@ -132,8 +153,14 @@ def _unknown_keys(msg: dict[str, Any], known: tuple[str, ...], rec: Recorder, se
         hint = did_you_mean(key, known, cutoff=0.5)
         rec.violate(
             "http.unknown_key",
-            f"The {msg['type']} message has the key {key!r}, which the spec does not define "
-            f"(keys: {', '.join(known)}); the server ignores it.{hint}",
+            tr(
+                "The {type} message has the key {key}, which the spec does not define (keys: "
+                "{keys}); the server ignores it.{hint}",
+                type=msg["type"],
+                key=repr(key),
+                keys=", ".join(known),
+                hint=hint,
+            ),
             event=seq,
         )
 
@@ -144,34 +171,47 @@ def unexpected(kind: str, expected: str, rec: Recorder, seq: int) -> str:
     if kind in EXTENSIONS:
         rec.violate(
             "http.extension_not_offered",
-            f"The app sent {kind!r}, a message of an ASGI extension this server does not "
-            "offer (it is not in scope['extensions']).",
+            tr(
+                "The app sent {kind}, a message of an ASGI extension this server does not offer "
+                "(it is not in scope['extensions']).",
+                kind=repr(kind),
+            ),
             event=seq,
         )
     elif kind in RECEIVE_ONLY:
         rec.violate(
             "http.receive_type_sent",
-            f"The app sent {kind!r}, a message only the server sends (you get it from receive()).",
+            tr(
+                "The app sent {kind}, a message only the server sends (you get it from receive()).",
+                kind=repr(kind),
+            ),
             event=seq,
         )
     elif kind.split(".", 1)[0] in ("websocket", "lifespan"):
         rec.violate(
             "http.wrong_protocol_message",
-            f"The app sent {kind!r} on an HTTP connection (scope['type'] is 'http').",
+            tr(
+                "The app sent {kind} on an HTTP connection (scope['type'] is 'http').",
+                kind=repr(kind),
+            ),
             event=seq,
         )
     elif kind == "http.response.body" and expected == "http.response.start":
         rec.violate(
             "http.body_before_start",
-            "The app sent http.response.body before http.response.start: the server has no "
-            "status or headers to send yet.",
+            tr(
+                "The app sent http.response.body before http.response.start: the server has no "
+                "status or headers to send yet.",
+            ),
             event=seq,
         )
     elif kind == "http.response.start" and expected == "http.response.body":
         rec.violate(
             "http.start_twice",
-            "The app sent http.response.start a second time; the status line and headers "
-            "have already been given.",
+            tr(
+                "The app sent http.response.start a second time; the status line and headers have "
+                "already been given.",
+            ),
             event=seq,
         )
     elif kind not in ("http.response.start", "http.response.body"):
@@ -179,7 +219,11 @@ def unexpected(kind: str, expected: str, rec: Recorder, seq: int) -> str:
         hint = did_you_mean(kind, ["http.response.start", "http.response.body"], prefer=expected)
         rec.violate(
             "http.unknown_message_type",
-            f"The app sent a message of type {kind!r}, which HTTP does not define.{hint}",
+            tr(
+                "The app sent a message of type {kind}, which HTTP does not define.{hint}",
+                kind=repr(kind),
+                hint=hint,
+            ),
             event=seq,
         )
     return text

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sandbox.asgi_common import ClientDisconnected, caused_by
 from sandbox.encoding import short_repr
+from sandbox.i18n import tr
 from sandbox.wire import error_response
 
 if TYPE_CHECKING:
@@ -23,12 +24,15 @@ def after_app(conn: HttpConnection, exc: BaseException | None) -> None:
     rec = conn.rec
     if exc is not None and caused_by(exc, (ClientDisconnected,)):
         name = type(exc).__name__
-        via = "" if isinstance(exc, ClientDisconnected) else f" (as {name})"
+        via = "" if isinstance(exc, ClientDisconnected) else tr(" (as {name})", name=name)
         rec.event(
             "note",
             {
-                "text": f"The app let ClientDisconnected propagate{via}. That is fine: the "
-                "server raised it and expects it back, and does not log it as an error."
+                "text": tr(
+                    "The app let ClientDisconnected propagate{via}. That is fine: the server "
+                    "raised it and expects it back, and does not log it as an error.",
+                    via=via,
+                )
             },
         )
         return
@@ -39,16 +43,21 @@ def after_app(conn: HttpConnection, exc: BaseException | None) -> None:
     elif not conn.started:
         rec.violate(
             "http.return_without_response",
-            "The app returned without sending http.response.start, so the server answered "
-            "500 Internal Server Error on its behalf.",
+            tr(
+                "The app returned without sending http.response.start, so the server answered 500 "
+                "Internal Server Error on its behalf.",
+            ),
         )
         _send_500(conn)
     elif not conn.complete and not conn.closed:
         rec.violate(
             "http.return_incomplete",
-            f"The app returned after {conn.body_messages} body message(s) without a final "
-            "one (more_body False); the server closed the connection and the client got a "
-            "truncated response.",
+            tr(
+                "The app returned after {body_messages} body message(s) without a final one "
+                "(more_body False); the server closed the connection and the client got a "
+                "truncated response.",
+                body_messages=conn.body_messages,
+            ),
         )
         _drop(conn)
     elif conn.closed:
@@ -63,25 +72,32 @@ def _after_exception(conn: HttpConnection, exc: BaseException) -> None:
         if not ours:
             rec.violate(
                 "http.exception_before_start",
-                f"The app raised {what} before starting its response, so the server "
-                "answered 500 Internal Server Error.",
+                tr(
+                    "The app raised {what} before starting its response, so the server answered "
+                    "500 Internal Server Error.",
+                    what=what,
+                ),
             )
         _send_500(conn)
     elif not conn.complete:
         if not ours:
             rec.violate(
                 "http.exception_after_start",
-                f"The app raised {what} after the status and headers had gone out; the "
-                "server can only close the connection, and the client sees a cut-off "
-                "response.",
+                tr(
+                    "The app raised {what} after the status and headers had gone out; the server "
+                    "can only close the connection, and the client sees a cut-off response.",
+                    what=what,
+                ),
             )
         _drop(conn)
     else:
         rec.event(
             "note",
             {
-                "text": "The app raised after its response was complete; the client already "
-                "has the whole response, the server only logs the error."
+                "text": tr(
+                    "The app raised after its response was complete; the client already has the "
+                    "whole response, the server only logs the error.",
+                )
             },
         )
 
@@ -91,8 +107,10 @@ def _send_500(conn: HttpConnection) -> None:
     conn.rec.event(
         "note",
         {
-            "text": "The app failed before starting a response, so the server sent its own "
-            "500 Internal Server Error."
+            "text": tr(
+                "The app failed before starting a response, so the server sent its own 500 "
+                "Internal Server Error.",
+            )
         },
     )
     conn.rec.event("wire", {"what": "headers", "status": 500, "server_generated": True})

@@ -19,6 +19,7 @@ import re
 from typing import Any
 
 from sandbox.encoding import short_repr
+from sandbox.i18n import tr
 from sandbox.recorder import Recorder
 
 TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+")
@@ -41,16 +42,22 @@ def parse_headers(raw: Any, rec: Recorder, seq: int) -> Headers:
     if isinstance(raw, dict):
         rec.violate(
             "http.headers_dict",
-            f"'headers' is a dict ({short_repr(raw, 80)}); iterating a dict gives only its "
-            "keys, so the server cannot read name/value pairs.",
+            tr(
+                "'headers' is a dict ({raw}); iterating a dict gives only its keys, so the server "
+                "cannot read name/value pairs.",
+                raw=short_repr(raw, 80),
+            ),
             event=seq,
         )
         raise Invalid("'headers' must be a list of [name, value] pairs, not a dict.")
     if isinstance(raw, str | bytes) or not _iterable(raw):
         rec.violate(
             "http.headers_not_iterable",
-            f"'headers' is {short_repr(raw, 80)} (a {type(raw).__name__}), not a list of "
-            "[name, value] pairs.",
+            tr(
+                "'headers' is {raw} (a {raw_type}), not a list of [name, value] pairs.",
+                raw=short_repr(raw, 80),
+                raw_type=type(raw).__name__,
+            ),
             event=seq,
         )
         raise Invalid("'headers' must be a list of [name, value] pairs.")
@@ -60,8 +67,11 @@ def parse_headers(raw: Any, rec: Recorder, seq: int) -> Headers:
         if len(pair) != 2:
             rec.violate(
                 "http.header_not_pair",
-                f"headers[{i}] is {short_repr(item, 80)}; each header must be a two-item "
-                "[name, value] list.",
+                tr(
+                    "headers[{i}] is {item}; each header must be a two-item [name, value] list.",
+                    i=i,
+                    item=short_repr(item, 80),
+                ),
                 event=seq,
             )
             raise Invalid(f"headers[{i}] is not a [name, value] pair.")
@@ -83,25 +93,41 @@ def _iterable(value: Any) -> bool:
 def _as_bytes(value: Any, part: str, i: int, rec: Recorder, seq: int) -> bytes:
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value)
+    part_text = tr("name") if part == "name" else tr("value")
     if isinstance(value, str):
         rec.violate(
             f"http.header_{part}_str",
-            f"headers[{i}] has the {part} {value!r} as a str. uvicorn with httptools and "
-            "hypercorn raise TypeError (plain uvicorn with h11 happens to encode it).",
+            tr(
+                "headers[{i}] has the {part} {value} as a str. uvicorn with httptools and "
+                "hypercorn raise TypeError (plain uvicorn with h11 happens to encode it).",
+                i=i,
+                part=part_text,
+                value=repr(value),
+            ),
             event=seq,
         )
         raise Invalid(f"header {part} {value!r} is a str; expected bytes such as {_b(value)}.")
     if part == "value" and isinstance(value, int) and not isinstance(value, bool):
         rec.violate(
             "http.header_value_int",
-            f"headers[{i}] has the value {value!r}, an int; header values are bytes.",
+            tr(
+                "headers[{i}] has the value {value}, an int; header values are bytes.",
+                i=i,
+                value=repr(value),
+            ),
             event=seq,
         )
         raise Invalid(f"header value {value!r} is an int; expected bytes.")
     rec.violate(
         "http.header_not_bytes",
-        f"headers[{i}] has the {part} {short_repr(value, 60)} (a {type(value).__name__}); "
-        "header names and values are bytes.",
+        tr(
+            "headers[{i}] has the {part} {value} (a {value_type}); header names and values are "
+            "bytes.",
+            i=i,
+            part=part_text,
+            value=short_repr(value, 60),
+            value_type=type(value).__name__,
+        ),
         event=seq,
     )
     raise Invalid(f"header {part} {short_repr(value, 60)} is not bytes.")
@@ -115,24 +141,37 @@ def _check_name(name: bytes, i: int, rec: Recorder, seq: int) -> bytes:
     if name.startswith(b":"):
         rec.violate(
             "http.header_pseudo",
-            f"headers[{i}] is named {name!r}: a pseudo-header of HTTP/2, which the server "
-            "writes itself.",
+            tr(
+                "headers[{i}] is named {name}: a pseudo-header of HTTP/2, which the server writes "
+                "itself.",
+                i=i,
+                name=repr(name),
+            ),
             event=seq,
         )
         raise Invalid(f"Illegal header name {name!r}.")
     if not TOKEN.fullmatch(name):
         rec.violate(
             "http.header_name_invalid",
-            f"headers[{i}] has the name {name!r}, which holds characters a header name may "
-            "not contain (spaces, colons, control characters) or is empty.",
+            tr(
+                "headers[{i}] has the name {name}, which holds characters a header name may not "
+                "contain (spaces, colons, control characters) or is empty.",
+                i=i,
+                name=repr(name),
+            ),
             event=seq,
         )
         raise Invalid(f"Illegal header name {name!r}.")
     if name != name.lower():
         rec.violate(
             "http.header_name_uppercase",
-            f"headers[{i}] is named {name!r}; ASGI header names must be lower-case "
-            f"({name.lower()!r}). Servers lower-case it for you.",
+            tr(
+                "headers[{i}] is named {name}; ASGI header names must be lower-case ({lower}). "
+                "Servers lower-case it for you.",
+                i=i,
+                name=repr(name),
+                lower=repr(name.lower()),
+            ),
             event=seq,
         )
     return name.lower()
@@ -142,23 +181,35 @@ def _check_value(name: bytes, value: bytes, i: int, rec: Recorder, seq: int) -> 
     if b"\r" in value or b"\n" in value:
         rec.violate(
             "http.header_value_crlf",
-            f"The {name.decode('latin-1')} header's value {value!r} contains a line break; on "
-            "the wire that would start a new header line the app never meant to send.",
+            tr(
+                "The {name} header's value {value} contains a line break; on the wire that would "
+                "start a new header line the app never meant to send.",
+                name=name.decode("latin-1"),
+                value=repr(value),
+            ),
             event=seq,
         )
         raise Invalid(f"Illegal header value {value!r}.")
     if CONTROL.search(value):
         rec.violate(
             "http.header_value_control",
-            f"The {name.decode('latin-1')} header's value {value!r} contains a control character.",
+            tr(
+                "The {name} header's value {value} contains a control character.",
+                name=name.decode("latin-1"),
+                value=repr(value),
+            ),
             event=seq,
         )
         raise Invalid(f"Illegal header value {value!r}.")
     if value != value.strip(b" \t"):
         rec.violate(
             "http.header_value_whitespace",
-            f"The {name.decode('latin-1')} header's value {value!r} starts or ends with "
-            "whitespace; h11 (uvicorn's HTTP library) refuses it.",
+            tr(
+                "The {name} header's value {value} starts or ends with whitespace; h11 (uvicorn's "
+                "HTTP library) refuses it.",
+                name=name.decode("latin-1"),
+                value=repr(value),
+            ),
             event=seq,
         )
         raise Invalid(f"Illegal header value {value!r}.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sandbox.asgi_http_headers import HOP_BY_HOP, REDIRECTS, SINGLETONS, Headers, Invalid
+from sandbox.i18n import tr
 from sandbox.recorder import Recorder
 
 
@@ -27,16 +28,23 @@ def check_semantics(headers: Headers, status: int, rec: Recorder, seq: int) -> F
         if name == b"transfer-encoding":
             rec.violate(
                 "http.transfer_encoding_set",
-                f"The app set transfer-encoding: {value.decode('latin-1')}. The server "
-                "ignores it and frames the body itself.",
+                tr(
+                    "The app set transfer-encoding: {value}. The server ignores it and frames the "
+                    "body itself.",
+                    value=value.decode("latin-1"),
+                ),
                 event=seq,
             )
             continue
         if name in HOP_BY_HOP and not (name == b"connection" and value.lower() == b"close"):
             rec.violate(
                 "http.header_hop_by_hop",
-                f"The app set {name.decode()}: {value.decode('latin-1')}, a header about "
-                "the connection itself, which the server manages.",
+                tr(
+                    "The app set {name}: {value}, a header about the connection itself, which the "
+                    "server manages.",
+                    name=name.decode(),
+                    value=value.decode("latin-1"),
+                ),
                 event=seq,
             )
         kept.append((name, value))
@@ -45,8 +53,12 @@ def check_semantics(headers: Headers, status: int, rec: Recorder, seq: int) -> F
         if names.count(single) > 1:
             rec.violate(
                 "http.header_duplicate",
-                f"The response has {names.count(single)} {single.decode()} headers; a "
-                "client keeps only one of them, and which one is not defined.",
+                tr(
+                    "The response has {count} {single} headers; a client keeps only one of them, "
+                    "and which one is not defined.",
+                    count=names.count(single),
+                    single=single.decode(),
+                ),
                 event=seq,
             )
     _status_needs(headers, status, rec, seq)
@@ -61,7 +73,7 @@ def _content_length(headers: Headers, status: int, rec: Recorder, seq: int) -> i
         shown = ", ".join(sorted(v.decode("latin-1") for v in values))
         rec.violate(
             "http.content_length_duplicate",
-            f"The response has several different content-length headers ({shown}).",
+            tr("The response has several different content-length headers ({shown}).", shown=shown),
             event=seq,
         )
         raise Invalid("conflicting Content-Length headers")
@@ -69,14 +81,20 @@ def _content_length(headers: Headers, status: int, rec: Recorder, seq: int) -> i
     if not value.isdigit():
         rec.violate(
             "http.content_length_invalid",
-            f"content-length is {value!r}; it must be a whole number of bytes such as b'5'.",
+            tr(
+                "content-length is {value}; it must be a whole number of bytes such as b'5'.",
+                value=repr(value),
+            ),
             event=seq,
         )
         raise Invalid(f"bad Content-Length {value!r}")
     if status < 200 or status == 204:
         rec.violate(
             "http.content_length_forbidden",
-            f"A {status} response may not carry content-length (it has no body at all).",
+            tr(
+                "A {status} response may not carry content-length (it has no body at all).",
+                status=status,
+            ),
             event=seq,
         )
     return int(value)
@@ -93,20 +111,23 @@ def _status_needs(headers: Headers, status: int, rec: Recorder, seq: int) -> Non
     if status in REDIRECTS and _has(headers, b"location") is None:
         rec.violate(
             "http.location_missing",
-            f"The app answered {status} (a redirect) without a location header, so the "
-            "browser has nowhere to go.",
+            tr(
+                "The app answered {status} (a redirect) without a location header, so the browser "
+                "has nowhere to go.",
+                status=status,
+            ),
             event=seq,
         )
     if status == 401 and _has(headers, b"www-authenticate") is None:
         rec.violate(
             "http.www_authenticate_missing",
-            "The app answered 401 without a www-authenticate header.",
+            tr("The app answered 401 without a www-authenticate header."),
             event=seq,
         )
     if status == 405 and _has(headers, b"allow") is None:
         rec.violate(
             "http.allow_missing",
-            "The app answered 405 without an allow header listing the methods it accepts.",
+            tr("The app answered 405 without an allow header listing the methods it accepts."),
             event=seq,
         )
     origin = _has(headers, b"access-control-allow-origin")
@@ -114,30 +135,41 @@ def _status_needs(headers: Headers, status: int, rec: Recorder, seq: int) -> Non
     if origin == b"*" and credentials is not None and credentials.lower() == b"true":
         rec.violate(
             "http.cors_wildcard_credentials",
-            "access-control-allow-origin is * while access-control-allow-credentials is "
-            "true; browsers reject that combination.",
+            tr(
+                "access-control-allow-origin is * while access-control-allow-credentials is true; "
+                "browsers reject that combination.",
+            ),
             event=seq,
         )
     for name, value in headers:
         if name == b"set-cookie" and _samesite_none_insecure(value):
             rec.violate(
                 "http.cookie_samesite_none_insecure",
-                f"set-cookie: {value.decode('latin-1')} has SameSite=None without Secure; "
-                "browsers drop such a cookie.",
+                tr(
+                    "set-cookie: {value} has SameSite=None without Secure; browsers drop such a "
+                    "cookie.",
+                    value=value.decode("latin-1"),
+                ),
                 event=seq,
             )
         if any(byte >= 0x80 for byte in value):
             rec.violate(
                 "http.header_value_non_ascii",
-                f"The {name.decode('latin-1')} header's value {value!r} holds non-ASCII "
-                "bytes; a browser reads them as latin-1, so UTF-8 text shows garbled.",
+                tr(
+                    "The {name} header's value {value} holds non-ASCII bytes; a browser reads "
+                    "them as latin-1, so UTF-8 text shows garbled.",
+                    name=name.decode("latin-1"),
+                    value=repr(value),
+                ),
                 event=seq,
             )
     if _has(headers, b"cookie") is not None:
         rec.violate(
             "http.cookie_in_response",
-            "The response carries a cookie header, which only requests use; browsers ignore "
-            "it in a response.",
+            tr(
+                "The response carries a cookie header, which only requests use; browsers ignore "
+                "it in a response.",
+            ),
             event=seq,
         )
 

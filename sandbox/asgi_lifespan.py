@@ -30,6 +30,7 @@ from sandbox import asgi_lifespan_checks as lc
 from sandbox.asgi_common import AwaitTracker, call_app, learner_line
 from sandbox.asgi_inbox import Inbox, Message
 from sandbox.encoding import short_repr
+from sandbox.i18n import tr
 from sandbox.recorder import Recorder
 
 
@@ -64,7 +65,11 @@ class Lifespan:
 
         self.rec.event(
             "note",
-            {"text": "Server starting: it runs lifespan startup before accepting any connection."},
+            {
+                "text": tr(
+                    "Server starting: it runs lifespan startup before accepting any connection."
+                )
+            },
         )
         inbox.put({"type": "lifespan.startup"})
         proto.phase = "startup"
@@ -75,9 +80,11 @@ class Lifespan:
             self.rec.event(
                 "note",
                 {
-                    "text": "Your app is waiting in receive() without having "
-                    "answered lifespan.startup; a real server would wait here "
-                    "forever and never serve. The server gives up."
+                    "text": tr(
+                        "Your app is waiting in receive() without having answered "
+                        "lifespan.startup; a real server would wait here forever and never serve. "
+                        "The server gives up.",
+                    )
                 },
             )
             await inbox.cancel_app()
@@ -88,8 +95,10 @@ class Lifespan:
             self.rec.event(
                 "note",
                 {
-                    "text": "Startup failed, so the server exits without "
-                    "serving (uvicorn: 'Application startup failed. Exiting.')."
+                    "text": tr(
+                        "Startup failed, so the server exits without serving (uvicorn: "
+                        "'Application startup failed. Exiting.').",
+                    )
                 },
             )
             await inbox.cancel_app()
@@ -98,8 +107,11 @@ class Lifespan:
         if self.scope.get("state") is not self.state:
             self.rec.violate(
                 "lifespan.state_replaced",
-                "Your app replaced scope['state'] with a new object during startup; the server "
-                "copies the dict it created, so requests never see what you put in the new one.",
+                tr(
+                    "Your app replaced scope['state'] with a new object during startup; the "
+                    "server copies the dict it created, so requests never see what you put in the "
+                    "new one.",
+                ),
             )
         return True
 
@@ -111,11 +123,13 @@ class Lifespan:
             self.rec.event(
                 "note",
                 {
-                    "text": f"Your app raised {type(exc).__name__} on the "
-                    "lifespan scope before receiving anything: the server takes "
-                    "it that the app does not support lifespan and carries on "
-                    "without it (uvicorn: \"ASGI 'lifespan' protocol appears "
-                    'unsupported.").'
+                    "text": tr(
+                        "Your app raised {exc_type} on the lifespan scope before receiving "
+                        "anything: the server takes it that the app does not support lifespan and "
+                        "carries on without it (uvicorn: \"ASGI 'lifespan' protocol appears "
+                        "unsupported.\").",
+                        exc_type=type(exc).__name__,
+                    )
                 },
             )
             return True
@@ -123,36 +137,46 @@ class Lifespan:
             if not self.proto.raised_by_server(exc):
                 self.rec.violate(
                     "lifespan.startup_exception",
-                    f"{type(exc).__name__} escaped your app during startup. The spec makes "
-                    "the server carry on without lifespan (uvicorn's default does; with "
-                    "--lifespan on it exits).",
+                    tr(
+                        "{exc_type} escaped your app during startup. The spec makes the server "
+                        "carry on without lifespan (uvicorn's default does; with --lifespan on it "
+                        "exits).",
+                        exc_type=type(exc).__name__,
+                    ),
                 )
             return True
         if self.proto.startup is None:
             if self.proto.got_startup:
                 self.rec.violate(
                     "lifespan.startup_returned",
-                    "Your app returned after receiving lifespan.startup without answering it; "
-                    "uvicorn then carries on as if startup had completed.",
+                    tr(
+                        "Your app returned after receiving lifespan.startup without answering it; "
+                        "uvicorn then carries on as if startup had completed.",
+                    ),
                 )
             else:
                 self.rec.event(
                     "note",
                     {
-                        "text": "Your app returned without taking part in "
-                        "lifespan; the server carries on without it."
+                        "text": tr(
+                            "Your app returned without taking part in lifespan; the server "
+                            "carries on without it.",
+                        )
                     },
                 )
             self.supported = True  # uvicorn still hands the (empty) state to requests
             return True
         if self.proto.startup == "failed":
-            self.rec.event("note", {"text": "Startup failed, so the server exits without serving."})
+            note = tr("Startup failed, so the server exits without serving.")
+            self.rec.event("note", {"text": note})
             return False
         self.supported = True
         self.rec.violate(
             "lifespan.returned_before_shutdown",
-            "Your app's lifespan call ended right after startup; the code that should run at "
-            "shutdown never will (the server skips the shutdown step).",
+            tr(
+                "Your app's lifespan call ended right after startup; the code that should run at "
+                "shutdown never will (the server skips the shutdown step).",
+            ),
         )
         return True
 
@@ -165,12 +189,15 @@ class Lifespan:
             if exc is not None and proto.startup == "complete" and not proto.raised_by_server(exc):
                 self.rec.violate(
                     "lifespan.exception_before_shutdown",
-                    f"{type(exc).__name__} escaped your lifespan code after startup; the "
-                    "server skips the shutdown step, so your cleanup never runs.",
+                    tr(
+                        "{exc_type} escaped your lifespan code after startup; the server skips "
+                        "the shutdown step, so your cleanup never runs.",
+                        exc_type=type(exc).__name__,
+                    ),
                 )
             self.tracker.check(self.rec)
             return
-        self.rec.event("note", {"text": "Server shutting down: no more connections."})
+        self.rec.event("note", {"text": tr("Server shutting down: no more connections.")})
         proto.phase = "shutdown"
         inbox.put({"type": "lifespan.shutdown"})
         answered = await inbox.wait_until(lambda: proto.shutdown is not None)
@@ -179,9 +206,10 @@ class Lifespan:
             self.rec.event(
                 "note",
                 {
-                    "text": "Your app is waiting in receive() after "
-                    "lifespan.shutdown; a real server would wait forever. "
-                    "The server gives up."
+                    "text": tr(
+                        "Your app is waiting in receive() after lifespan.shutdown; a real server "
+                        "would wait forever. The server gives up.",
+                    )
                 },
             )
             await inbox.cancel_app()
@@ -190,21 +218,26 @@ class Lifespan:
             if exc is not None and not proto.raised_by_server(exc):
                 self.rec.violate(
                     "lifespan.shutdown_exception",
-                    f"{type(exc).__name__} escaped your app during shutdown instead of "
-                    "lifespan.shutdown.failed.",
+                    tr(
+                        "{exc_type} escaped your app during shutdown instead of "
+                        "lifespan.shutdown.failed.",
+                        exc_type=type(exc).__name__,
+                    ),
                 )
             elif exc is None and proto.got_shutdown:
                 self.rec.violate(
                     "lifespan.shutdown_returned",
-                    "Your app returned after receiving lifespan.shutdown without sending "
-                    "lifespan.shutdown.complete.",
+                    tr(
+                        "Your app returned after receiving lifespan.shutdown without sending "
+                        "lifespan.shutdown.complete.",
+                    ),
                 )
         elif not inbox.app_done:
             # The reply came; the server exits now and cancels whatever the app still runs.
             await inbox.cancel_app()
         if proto.shutdown == "failed":
             self.rec.event(
-                "note", {"text": "Shutdown failed: the server logs your message and exits."}
+                "note", {"text": tr("Shutdown failed: the server logs your message and exits.")}
             )
         self.tracker.check(self.rec)
 
@@ -222,8 +255,11 @@ class Lifespan:
             keys = "; ".join(parts[:3])
             self.rec.violate(
                 "lifespan.state_request_write",
-                f"This request changed the top level of scope['state'] ({keys}); each "
-                "request gets a shallow copy, so the next request will not see that change.",
+                tr(
+                    "This request changed the top level of scope['state'] ({keys}); each request "
+                    "gets a shallow copy, so the next request will not see that change.",
+                    keys=keys,
+                ),
             )
 
     def _app_exception(self) -> BaseException | None:

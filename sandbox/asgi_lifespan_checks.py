@@ -14,6 +14,7 @@ from typing import Any
 from sandbox.asgi_common import check_values, did_you_mean, message_type
 from sandbox.asgi_inbox import Inbox, Message
 from sandbox.encoding import short_repr
+from sandbox.i18n import tr
 from sandbox.recorder import Recorder
 
 SEND_TYPES = (
@@ -23,7 +24,11 @@ SEND_TYPES = (
     "lifespan.shutdown.failed",
 )
 TRANSITION = "Got invalid state transition on lifespan protocol."
-ALLOWED = "'lifespan.startup.complete' or 'lifespan.shutdown.complete'"
+
+
+def _allowed() -> str:
+    """The messages the app may send on the lifespan scope, for messages to the learner."""
+    return tr("'lifespan.startup.complete' or 'lifespan.shutdown.complete'")
 
 
 class Protocol:
@@ -50,20 +55,24 @@ class Protocol:
             if self.got_shutdown:
                 rule, text = (
                     "lifespan.receive_after_shutdown",
-                    "Your app called receive() again after lifespan.shutdown; "
-                    "nothing else will come, so it would wait forever.",
+                    tr(
+                        "Your app called receive() again after lifespan.shutdown; "
+                        "nothing else will come, so it would wait forever."
+                    ),
                 )
             elif self.got_startup and self.startup is None:
                 rule, text = (
                     "lifespan.receive_before_startup_reply",
-                    "Your app called receive() again before answering "
-                    "lifespan.startup; the server waits for your answer and you "
-                    "wait for the server, so neither moves.",
+                    tr(
+                        "Your app called receive() again before answering "
+                        "lifespan.startup; the server waits for your answer and you "
+                        "wait for the server, so neither moves."
+                    ),
                 )
             if rule is not None:
                 self._warned = True
                 seq = self.rec.event(
-                    "note", {"text": "receive() called; nothing can arrive"}, line=line
+                    "note", {"text": tr("receive() called; nothing can arrive")}, line=line
                 )
                 self.rec.violate(rule, text, event=seq)
         message = await inbox.get()
@@ -76,7 +85,7 @@ class Protocol:
         data = message if isinstance(message, dict) else {"value": message}
         seq = self.rec.event("send", data, line=line)
         check_values(message, self.rec, seq)
-        kind = message_type(message, self.rec, seq, ALLOWED)
+        kind = message_type(message, self.rec, seq, _allowed())
         if kind is None:
             raise self._raise(AssertionError("a lifespan message must be a dict with a 'type'"))
         if kind not in SEND_TYPES:
@@ -99,17 +108,22 @@ class Protocol:
             )
             self.rec.violate(
                 rule,
-                f"Your app sent {kind!r} after it had already sent "
-                f"'lifespan.startup.{self.startup}'.",
+                tr(
+                    "Your app sent {kind} after it had already sent 'lifespan.startup.{startup}'.",
+                    kind=repr(kind),
+                    startup=self.startup,
+                ),
                 event=seq,
             )
             raise self._raise(AssertionError(TRANSITION))
         if not self.got_startup:
             self.rec.violate(
                 "lifespan.startup_reply_unrequested",
-                f"Your app sent {kind!r} before receiving lifespan.startup; "
-                "that message is still waiting, so your next receive() gets it "
-                "instead of lifespan.shutdown.",
+                tr(
+                    "Your app sent {kind} before receiving lifespan.startup; that message is "
+                    "still waiting, so your next receive() gets it instead of lifespan.shutdown.",
+                    kind=repr(kind),
+                ),
                 event=seq,
             )
         self.startup = answer
@@ -119,7 +133,7 @@ class Protocol:
         if self.startup is None:
             self.rec.violate(
                 "lifespan.shutdown_reply_before_startup",
-                f"Your app sent {kind!r} before answering lifespan.startup.",
+                tr("Your app sent {kind} before answering lifespan.startup.", kind=repr(kind)),
                 event=seq,
             )
             raise self._raise(AssertionError(TRANSITION))
@@ -131,16 +145,23 @@ class Protocol:
             )
             self.rec.violate(
                 rule,
-                f"Your app sent {kind!r} after it had already sent "
-                f"'lifespan.shutdown.{self.shutdown}'.",
+                tr(
+                    "Your app sent {kind} after it had already sent "
+                    "'lifespan.shutdown.{shutdown}'.",
+                    kind=repr(kind),
+                    shutdown=self.shutdown,
+                ),
                 event=seq,
             )
             raise self._raise(AssertionError(TRANSITION))
         if self.phase != "shutdown":
             self.rec.violate(
                 "lifespan.shutdown_reply_unrequested",
-                f"Your app sent {kind!r} while the server was still running, "
-                "before it sent lifespan.shutdown.",
+                tr(
+                    "Your app sent {kind} while the server was still running, before it sent "
+                    "lifespan.shutdown.",
+                    kind=repr(kind),
+                ),
                 event=seq,
             )
         self.shutdown = answer
@@ -150,15 +171,22 @@ class Protocol:
         if not isinstance(text, str):
             self.rec.violate(
                 "lifespan.failed_message_not_str",
-                f"'message' of your {kind} is {short_repr(text, 60)} (a "
-                f"{type(text).__name__}), not str.",
+                tr(
+                    "'message' of your {kind} is {text} (a {text_type}), not str.",
+                    kind=kind,
+                    text=short_repr(text, 60),
+                    text_type=type(text).__name__,
+                ),
                 event=seq,
             )
         elif not text:
             self.rec.violate(
                 "lifespan.failed_without_message",
-                f"Your {kind} has no 'message', so the server's log will only "
-                "say that something failed.",
+                tr(
+                    "Your {kind} has no 'message', so the server's log will only say that "
+                    "something failed.",
+                    kind=kind,
+                ),
                 event=seq,
             )
 
@@ -166,21 +194,28 @@ class Protocol:
         if kind.startswith(("http.", "websocket.")):
             self.rec.violate(
                 "lifespan.other_protocol_message",
-                f"Your app sent {kind!r} on the lifespan scope: it answered the "
-                "server's startup call as if it were a request.",
+                tr(
+                    "Your app sent {kind} on the lifespan scope: it answered the server's startup "
+                    "call as if it were a request.",
+                    kind=repr(kind),
+                ),
                 event=seq,
             )
         elif kind in ("lifespan.startup", "lifespan.shutdown"):
             self.rec.violate(
                 "lifespan.receive_message_sent",
-                f"Your app sent {kind!r}, which the server sends to the app; "
-                f"answer it with '{kind}.complete'.",
+                tr(
+                    "Your app sent {kind}, which the server sends to the app; answer it with "
+                    "'{name}.complete'.",
+                    kind=repr(kind),
+                    name=kind,
+                ),
                 event=seq,
             )
         else:
             hint = did_you_mean(kind, SEND_TYPES)
             self.rec.violate(
                 "lifespan.unknown_message_type",
-                f"{kind!r} is not a lifespan message type.{hint}",
+                tr("{kind} is not a lifespan message type.{hint}", kind=repr(kind), hint=hint),
                 event=seq,
             )

@@ -44,6 +44,7 @@ from sandbox.asgi_inbox import Inbox, Message
 from sandbox.asgi_scope import base_scope
 from sandbox.asgi_websocket_conn import Connection
 from sandbox.asgi_websocket_end import finish, response
+from sandbox.i18n import tr
 from sandbox.recorder import Recorder
 from sandbox.scenario import WebSocketRequest, WsAction
 
@@ -61,7 +62,7 @@ async def serve_one(
 
     headers = wsw.client_headers(request)
     if request.http_version == "1.0":
-        rec.event("note", {"text": "WebSockets need HTTP/1.1; the client uses 1.1."})
+        rec.event("note", {"text": tr("WebSockets need HTTP/1.1; the client uses 1.1.")})
         request = _replace_version(request)
     scope = base_scope("websocket", request, headers, WEBSOCKET_SPEC, state)
     scope["subprotocols"] = list(request.subprotocols)
@@ -107,12 +108,14 @@ async def _play(conn: Connection, inbox: Inbox, actions: list[WsAction], rec: Re
     await inbox.settle()
     if not answered:
         if inbox.stalled:
-            conn.client_drop("gave up waiting for the handshake answer")
+            conn.client_drop(tr("gave up waiting for the handshake answer"))
             rec.event(
                 "note",
                 {
-                    "text": "The client got no answer to its handshake, so it "
-                    "gave up (a real one waits until its own timeout)."
+                    "text": tr(
+                        "The client got no answer to its handshake, so it gave up (a real one "
+                        "waits until its own timeout).",
+                    )
                 },
             )
         return
@@ -122,14 +125,17 @@ async def _play(conn: Connection, inbox: Inbox, actions: list[WsAction], rec: Re
             rec.event(
                 "note",
                 {
-                    "text": f"The handshake failed, so the client's {len(actions)} "
-                    "action(s) never happened."
+                    "text": tr(
+                        "The handshake failed, so the client's {actions_len} action(s) never "
+                        "happened.",
+                        actions_len=len(actions),
+                    )
                 },
             )
         return
     if conn.client_rejects:
         conn.close = None  # whatever the app did next, the client failed the connection first
-        conn.client_drop("the server chose a subprotocol the client did not offer")
+        conn.client_drop(tr("the server chose a subprotocol the client did not offer"))
         return
     for done, action in enumerate(actions):
         if action.kind == "receive" and conn.to_client:
@@ -143,8 +149,11 @@ async def _play(conn: Connection, inbox: Inbox, actions: list[WsAction], rec: Re
             rec.event(
                 "note",
                 {
-                    "text": f"Your app has ended, so the client's last "
-                    f"{len(actions) - done} action(s) never happened."
+                    "text": tr(
+                        "Your app has ended, so the client's last {left} action(s) never "
+                        "happened.",
+                        left=len(actions) - done,
+                    )
                 },
             )
             return
@@ -155,8 +164,9 @@ async def _play(conn: Connection, inbox: Inbox, actions: list[WsAction], rec: Re
     rec.event(
         "note",
         {
-            "text": "The client's script has ended, so it closes the connection "
-            "normally (code 1000)."
+            "text": tr(
+                "The client's script has ended, so it closes the connection normally (code 1000)."
+            )
         },
     )
     conn.client_close(1000, "", auto=True)
@@ -170,8 +180,11 @@ def _closed_by_app(conn: Connection, rec: Recorder, left: int) -> bool:
         rec.event(
             "note",
             {
-                "text": f"Your app closed the connection, so the client's last "
-                f"{left} action(s) never happened."
+                "text": tr(
+                    "Your app closed the connection, so the client's last {left} action(s) never "
+                    "happened.",
+                    left=left,
+                )
             },
         )
     return True
@@ -185,7 +198,7 @@ async def _act(conn: Connection, inbox: Inbox, action: WsAction, rec: Recorder) 
     elif action.kind == "close":
         conn.client_close(action.code, action.reason)
     elif action.kind == "disconnect":
-        conn.client_drop("the client vanished without a close frame")
+        conn.client_drop(tr("the client vanished without a close frame"))
     else:
         got = await inbox.wait_until(
             lambda: (
@@ -197,14 +210,17 @@ async def _act(conn: Connection, inbox: Inbox, action: WsAction, rec: Recorder) 
             return
         if conn.close_to_answer is None and not conn.transport_closed:
             why = (
-                "your app had ended"
+                tr("your app had ended")
                 if inbox.app_done
-                else "your app was itself waiting in receive()"
+                else tr("your app was itself waiting in receive()")
             )
             rec.event(
                 "note",
                 {
-                    "text": f"The client waited for a message, but none came: {why}. "
-                    "A real client would wait forever; this one moves on."
+                    "text": tr(
+                        "The client waited for a message, but none came: {why}. A real client "
+                        "would wait forever; this one moves on.",
+                        why=why,
+                    )
                 },
             )

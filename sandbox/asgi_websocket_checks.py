@@ -12,6 +12,7 @@ from typing import Any
 
 from sandbox.asgi_common import did_you_mean
 from sandbox.encoding import short_repr
+from sandbox.i18n import tr
 from sandbox.recorder import Recorder
 
 # Close codes an endpoint may put in a close frame (RFC 6455 section 7.4 and the
@@ -47,8 +48,13 @@ def check_headers(
     if not isinstance(headers, list | tuple):
         rec.violate(
             "websocket.headers_not_list",
-            f"The 'headers' of your {where} is {short_repr(headers, 80)} "
-            f"(a {type(headers).__name__}), not a list of [name, value] pairs.",
+            tr(
+                "The 'headers' of your {where} is {headers} (a {headers_type}), not a list of "
+                "[name, value] pairs.",
+                where=where,
+                headers=short_repr(headers, 80),
+                headers_type=type(headers).__name__,
+            ),
             event=seq,
         )
         return [], TypeError(f"{where} headers must be a list of [name, value] pairs")
@@ -57,8 +63,12 @@ def check_headers(
         if not (isinstance(pair, list | tuple) and len(pair) == 2):
             rec.violate(
                 "websocket.headers_not_list",
-                f"headers[{i}] of your {where} is {short_repr(pair, 80)}, not a "
-                "[name, value] pair.",
+                tr(
+                    "headers[{i}] of your {where} is {pair}, not a [name, value] pair.",
+                    i=i,
+                    where=where,
+                    pair=short_repr(pair, 80),
+                ),
                 event=seq,
             )
             return out, TypeError(f"{where} headers[{i}] is not a [name, value] pair")
@@ -66,8 +76,13 @@ def check_headers(
         if not isinstance(name, bytes) or not isinstance(value, bytes):
             rec.violate(
                 "websocket.header_not_bytes",
-                f"headers[{i}] of your {where} is [{short_repr(name, 40)}, "
-                f"{short_repr(value, 60)}]: both parts must be bytes.",
+                tr(
+                    "headers[{i}] of your {where} is [{name}, {value}]: both parts must be bytes.",
+                    i=i,
+                    where=where,
+                    name=short_repr(name, 40),
+                    value=short_repr(value, 60),
+                ),
                 event=seq,
             )
             bad = name if not isinstance(name, bytes) else value
@@ -75,20 +90,33 @@ def check_headers(
         if name != name.lower():
             rec.violate(
                 "websocket.header_name_uppercase",
-                f"Header name {name!r} in your {where} has upper-case letters.",
+                tr(
+                    "Header name {name} in your {where} has upper-case letters.",
+                    name=repr(name),
+                    where=where,
+                ),
                 event=seq,
             )
         if not name or not set(name) <= TOKEN:
             rec.violate(
                 "websocket.header_name_invalid",
-                f"Header name {name!r} in your {where} is not a valid HTTP header name.",
+                tr(
+                    "Header name {name} in your {where} is not a valid HTTP header name.",
+                    name=repr(name),
+                    where=where,
+                ),
                 event=seq,
             )
             return out, ValueError(f"Invalid HTTP header name {name!r}")
         if any(c in value for c in b"\r\n\x00"):
             rec.violate(
                 "websocket.header_value_invalid",
-                f"The value of header {name!r} in your {where} contains CR, LF or NUL: {value!r}.",
+                tr(
+                    "The value of header {name} in your {where} contains CR, LF or NUL: {value}.",
+                    name=repr(name),
+                    where=where,
+                    value=repr(value),
+                ),
                 event=seq,
             )
             return out, ValueError(f"Invalid HTTP header value {value!r}")
@@ -105,31 +133,47 @@ def check_send(
     if data is not None and not isinstance(data, bytes | bytearray | memoryview):
         rec.violate(
             "websocket.send_bytes_type",
-            f"'bytes' is {short_repr(data, 80)} (a {type(data).__name__}), not bytes.",
+            tr(
+                "'bytes' is {data} (a {data_type}), not bytes.",
+                data=short_repr(data, 80),
+                data_type=type(data).__name__,
+            ),
             event=seq,
         )
         return None, TypeError(f"'bytes' must be bytes, not {type(data).__name__}")
     if text is not None and not isinstance(text, str):
-        hint = " Use json.dumps(...) to send a dict as text." if isinstance(text, dict) else ""
+        hint = tr(" Use json.dumps(...) to send a dict as text.") if isinstance(text, dict) else ""
         rec.violate(
             "websocket.send_text_type",
-            f"'text' is {short_repr(text, 80)} (a {type(text).__name__}), not str.{hint}",
+            tr(
+                "'text' is {text} (a {text_type}), not str.{hint}",
+                text=short_repr(text, 80),
+                text_type=type(text).__name__,
+                hint=hint,
+            ),
             event=seq,
         )
         return None, TypeError(f"'text' must be str, not {type(text).__name__}")
     if data is not None and text is not None:
         rec.violate(
             "websocket.send_both",
-            f"Your websocket.send has both bytes={short_repr(data, 40)} and "
-            f"text={short_repr(text, 40)}; uvicorn sends the bytes and drops the text.",
+            tr(
+                "Your websocket.send has both bytes={data} and text={text}; uvicorn sends the "
+                "bytes and drops the text.",
+                data=short_repr(data, 40),
+                text=short_repr(text, 40),
+            ),
             event=seq,
         )
         return ("bytes", bytes(data)), None
     if data is None and text is None:
         rec.violate(
             "websocket.send_neither",
-            f"Your websocket.send {short_repr(message, 100)} has neither 'bytes' nor 'text' "
-            "(or both are None), so there is nothing to send; uvicorn sends nothing.",
+            tr(
+                "Your websocket.send {message} has neither 'bytes' nor 'text' (or both are None), "
+                "so there is nothing to send; uvicorn sends nothing.",
+                message=short_repr(message, 100),
+            ),
             event=seq,
         )
         return None, None
@@ -147,21 +191,25 @@ def check_close(
     if not isinstance(code, int) or isinstance(code, bool):
         rec.violate(
             "websocket.close_code_type",
-            f"'code' is {short_repr(code, 60)} (a {type(code).__name__}), not an int.",
+            tr(
+                "'code' is {code} (a {code_type}), not an int.",
+                code=short_repr(code, 60),
+                code_type=type(code).__name__,
+            ),
             event=seq,
         )
         return 1000, "", TypeError(f"close code must be an int, not {type(code).__name__}")
     if not 1000 <= code <= 4999:
         rec.violate(
             "websocket.close_code_out_of_range",
-            f"Close code {code} is outside 1000-4999, the range of close codes.",
+            tr("Close code {code} is outside 1000-4999, the range of close codes.", code=code),
             event=seq,
         )
         return code, "", ProtocolError(f"invalid status code {code}")
     if code not in SENDABLE_CLOSE_CODES and not 3000 <= code <= 4999:
         rec.violate(
             "websocket.close_code_reserved",
-            f"Close code {code} may not be sent in a close frame.",
+            tr("Close code {code} may not be sent in a close frame.", code=code),
             event=seq,
         )
         return code, "", ProtocolError(f"invalid status code {code}")
@@ -171,7 +219,11 @@ def check_close(
     if not isinstance(reason, str):
         rec.violate(
             "websocket.close_reason_type",
-            f"'reason' is {short_repr(reason, 60)} (a {type(reason).__name__}), not str.",
+            tr(
+                "'reason' is {reason} (a {reason_type}), not str.",
+                reason=short_repr(reason, 60),
+                reason_type=type(reason).__name__,
+            ),
             event=seq,
         )
         return code, "", TypeError(f"close reason must be str, not {type(reason).__name__}")
@@ -179,8 +231,12 @@ def check_close(
     if size > MAX_CLOSE_REASON:
         rec.violate(
             "websocket.close_reason_too_long",
-            f"Your close reason is {size} bytes in UTF-8; at most {MAX_CLOSE_REASON} fit "
-            "in a close frame.",
+            tr(
+                "Your close reason is {size} bytes in UTF-8; at most {limit} fit in a "
+                "close frame.",
+                size=size,
+                limit=MAX_CLOSE_REASON,
+            ),
             event=seq,
         )
         return code, reason, ProtocolError("control frame too long")
@@ -194,23 +250,29 @@ def check_denial_start(
     if not isinstance(status, int) or isinstance(status, bool):
         rec.violate(
             "websocket.denial_status_type",
-            f"'status' is {short_repr(status, 60)} (a {type(status).__name__}); it must be "
-            "an int such as 403.",
+            tr(
+                "'status' is {status} (a {status_type}); it must be an int such as 403.",
+                status=short_repr(status, 60),
+                status_type=type(status).__name__,
+            ),
             event=seq,
         )
         return 500, [], TypeError("'status' must be an int")
     if not 100 <= status <= 599:
         rec.violate(
             "websocket.denial_status_invalid",
-            f"Status {status} is not an HTTP status code (100-599).",
+            tr("Status {status} is not an HTTP status code (100-599).", status=status),
             event=seq,
         )
         return 500, [], RuntimeError(f"Invalid HTTP status code '{status}' in response.")
     if status < 300:
         rec.violate(
             "websocket.denial_status_success",
-            f"Your denial response has status {status}, which says success, yet the "
-            "WebSocket handshake still fails for the client.",
+            tr(
+                "Your denial response has status {status}, which says success, yet the WebSocket "
+                "handshake still fails for the client.",
+                status=status,
+            ),
             event=seq,
         )
     headers, exc = check_headers(
@@ -227,14 +289,23 @@ def check_denial_body(
     if not isinstance(more, bool):
         rec.violate(
             "websocket.denial_more_body_type",
-            f"'more_body' is {short_repr(more, 60)} (a {type(more).__name__}), not True or "
-            "False; the server reads it as " + str(bool(more)) + ".",
+            tr(
+                "'more_body' is {more} (a {more_type}), not True or False; the server reads it as "
+                "{as_bool}.",
+                more=short_repr(more, 60),
+                more_type=type(more).__name__,
+                as_bool=bool(more),
+            ),
             event=seq,
         )
     if not isinstance(body, bytes | bytearray | memoryview):
         rec.violate(
             "websocket.denial_body_type",
-            f"'body' is {short_repr(body, 80)} (a {type(body).__name__}), not bytes.",
+            tr(
+                "'body' is {body} (a {body_type}), not bytes.",
+                body=short_repr(body, 80),
+                body_type=type(body).__name__,
+            ),
             event=seq,
         )
         return b"", bool(more), TypeError(f"'body' must be bytes, not {type(body).__name__}")
@@ -246,21 +317,35 @@ def unexpected(kind: str, rec: Recorder, seq: int, expected: str) -> None:
     if kind.startswith(("http.", "lifespan.")):
         rec.violate(
             "websocket.other_protocol_message",
-            f"Your app sent {kind!r} on a WebSocket connection (scope type 'websocket'). "
-            f"Here the server expected {expected}.",
+            tr(
+                "Your app sent {kind} on a WebSocket connection (scope type 'websocket'). Here "
+                "the server expected {expected}.",
+                kind=repr(kind),
+                expected=expected,
+            ),
             event=seq,
         )
     elif kind in WS_RECEIVE_TYPES:
         rec.violate(
             "websocket.receive_message_sent",
-            f"Your app sent {kind!r}, a message the server sends to the app, never the "
-            f"other way round. Here the server expected {expected}.",
+            tr(
+                "Your app sent {kind}, a message the server sends to the app, never the other way "
+                "round. Here the server expected {expected}.",
+                kind=repr(kind),
+                expected=expected,
+            ),
             event=seq,
         )
     else:
         hint = did_you_mean(kind, WS_SEND_TYPES)
         rec.violate(
             "websocket.unknown_message_type",
-            f"{kind!r} is not a WebSocket message type.{hint} Here the server expected {expected}.",
+            tr(
+                "{kind} is not a WebSocket message type.{hint} Here the server expected "
+                "{expected}.",
+                kind=repr(kind),
+                hint=hint,
+                expected=expected,
+            ),
             event=seq,
         )

@@ -19,13 +19,28 @@ from typing import Any
 
 from sandbox import asgi_websocket_checks as checks
 from sandbox import asgi_websocket_wire as wsw
-from sandbox.asgi_common import ClientDisconnected, check_values, message_type
+from sandbox.asgi_common import (
+    ClientDisconnected,
+    check_values,
+    headers_as_lists,
+    message_type,
+)
 from sandbox.asgi_inbox import Message
 from sandbox.asgi_websocket_state import ConnectionState
+from sandbox.i18n import tr
 from sandbox.wire import WireResponse
 
 HANDSHAKE_EXPECTED = "'websocket.accept', 'websocket.close' or 'websocket.http.response.start'"
-ALLOWED = "'websocket.accept', 'websocket.send' or 'websocket.close'"
+
+
+def _allowed() -> str:
+    """The messages a WebSocket app may send, for messages to the learner."""
+    return tr("'websocket.accept', 'websocket.send' or 'websocket.close'")
+
+
+def _handshake_expected() -> str:
+    """What the server waits for during the handshake, for messages to the learner."""
+    return tr("'websocket.accept', 'websocket.close' or 'websocket.http.response.start'")
 
 
 class Connection(ConnectionState):
@@ -39,15 +54,19 @@ class Connection(ConnectionState):
                 self._receive_warning(
                     "websocket.receive_after_disconnect",
                     line,
-                    "Your app called receive() again after it got websocket.disconnect. "
-                    "Nothing can arrive on a closed connection: in uvicorn this waits forever.",
+                    tr(
+                        "Your app called receive() again after it got websocket.disconnect. "
+                        "Nothing can arrive on a closed connection: in uvicorn this waits forever.",
+                    ),
                 )
             elif self.phase == "connecting" and self.got_connect:
                 self._receive_warning(
                     "websocket.receive_before_accept",
                     line,
-                    "Your app called receive() again before answering the handshake. The "
-                    "client cannot send anything until you accept, so this waits forever.",
+                    tr(
+                        "Your app called receive() again before answering the handshake. The "
+                        "client cannot send anything until you accept, so this waits forever.",
+                    ),
                 )
         message = await self.inbox.get()
         kind = message["type"]
@@ -59,14 +78,15 @@ class Connection(ConnectionState):
 
     def _receive_warning(self, rule: str, line: int | None, text: str) -> None:
         self._warned_receive = True
-        seq = self.rec.event("note", {"text": "receive() called; nothing can arrive"}, line=line)
+        note = tr("receive() called; nothing can arrive")
+        seq = self.rec.event("note", {"text": note}, line=line)
         self.rec.violate(rule, text, event=seq)
 
     async def send(self, message: Any, line: int | None) -> None:
         data = message if isinstance(message, dict) else {"value": message}
         seq = self.rec.event("send", data, line=line)
-        check_values(message, self.rec, seq)
-        kind = message_type(message, self.rec, seq, ALLOWED)
+        check_values(headers_as_lists(message), self.rec, seq)
+        kind = message_type(message, self.rec, seq, _allowed())
         if kind is None:
             if isinstance(message, dict) and "type" not in message:
                 raise self._raise(KeyError("type"))
@@ -82,7 +102,11 @@ class Connection(ConnectionState):
         else:
             self.rec.violate(
                 "websocket.message_after_close",
-                f"Your app sent {kind!r} after it had ended the connection ({self._how_ended()}).",
+                tr(
+                    "Your app sent {kind} after it had ended the connection ({how_ended}).",
+                    kind=repr(kind),
+                    how_ended=self._how_ended(),
+                ),
                 event=seq,
             )
             raise self._raise(
@@ -97,31 +121,41 @@ class Connection(ConnectionState):
         if self.app_closed:
             self.rec.violate(
                 "websocket.message_after_close",
-                f"Your app sent {kind!r} after it had ended the connection ({self._how_ended()}).",
+                tr(
+                    "Your app sent {kind} after it had ended the connection ({how_ended}).",
+                    kind=repr(kind),
+                    how_ended=self._how_ended(),
+                ),
                 event=seq,
             )
         elif self.got_disconnect:
             self.rec.violate(
                 "websocket.send_after_disconnect",
-                f"Your app sent {kind!r} after receive() had given it websocket.disconnect.",
+                tr(
+                    "Your app sent {kind} after receive() had given it websocket.disconnect.",
+                    kind=repr(kind),
+                ),
                 event=seq,
             )
         else:
             self.rec.event(
                 "note",
                 {
-                    "text": "The client has already closed the connection "
-                    "(your app had not read the websocket.disconnect yet), so send() "
-                    "raises ClientDisconnected, an OSError."
+                    "text": tr(
+                        "The client has already closed the connection (your app had not read the "
+                        "websocket.disconnect yet), so send() raises ClientDisconnected, an "
+                        "OSError.",
+                    )
                 },
             )
         raise self._raise(ClientDisconnected("the WebSocket connection is closed"))
 
     def _how_ended(self) -> str:
-        return {
-            "rejected": "websocket.close before accept, so HTTP 403",
-            "denied": "a websocket.http.response",
-        }.get(self.outcome or "", "websocket.close")
+        if self.outcome == "rejected":
+            return tr("websocket.close before accept, so HTTP 403")
+        if self.outcome == "denied":
+            return tr("a websocket.http.response")
+        return "websocket.close"
 
     # --- phases -------------------------------------------------------------------------
 
@@ -140,18 +174,20 @@ class Connection(ConnectionState):
             if kind == "websocket.send":
                 self.rec.violate(
                     "websocket.send_before_accept",
-                    "Your app sent websocket.send before accepting the connection.",
+                    tr("Your app sent websocket.send before accepting the connection."),
                     event=seq,
                 )
             elif kind == "websocket.http.response.body":
                 self.rec.violate(
                     "websocket.denial_body_before_start",
-                    "Your app sent websocket.http.response.body without a "
-                    "websocket.http.response.start first.",
+                    tr(
+                        "Your app sent websocket.http.response.body without a "
+                        "websocket.http.response.start first.",
+                    ),
                     event=seq,
                 )
             else:
-                checks.unexpected(kind, self.rec, seq, HANDSHAKE_EXPECTED)
+                checks.unexpected(kind, self.rec, seq, _handshake_expected())
             raise self._raise(
                 RuntimeError(f"Expected ASGI message {HANDSHAKE_EXPECTED} but got '{kind}'.")
             )
@@ -161,7 +197,11 @@ class Connection(ConnectionState):
         if sub is not None and not isinstance(sub, str):
             self.rec.violate(
                 "websocket.subprotocol_not_str",
-                f"'subprotocol' is {sub!r} (a {type(sub).__name__}); it must be a str or None.",
+                tr(
+                    "'subprotocol' is {sub} (a {sub_type}); it must be a str or None.",
+                    sub=repr(sub),
+                    sub_type=type(sub).__name__,
+                ),
                 event=seq,
             )
             raise self._raise(TypeError("'subprotocol' must be a str or None"))
@@ -174,30 +214,39 @@ class Connection(ConnectionState):
             if name == "sec-websocket-protocol":
                 self.rec.violate(
                     "websocket.subprotocol_header",
-                    "Your websocket.accept sets a sec-websocket-protocol header.",
+                    tr("Your websocket.accept sets a sec-websocket-protocol header."),
                     event=seq,
                 )
             elif name in checks.HANDSHAKE_HEADERS:
                 self.rec.violate(
                     "websocket.accept_handshake_header",
-                    f"Your websocket.accept sets {name!r}, a handshake header the server "
-                    "writes itself; the client now gets it twice.",
+                    tr(
+                        "Your websocket.accept sets {name}, a handshake header the server writes "
+                        "itself; the client now gets it twice.",
+                        name=repr(name),
+                    ),
                     event=seq,
                 )
         if sub and sub not in self.offered:
-            offered = ", ".join(map(repr, self.offered)) or "none"
+            offered = ", ".join(map(repr, self.offered)) or tr("none")
             self.rec.violate(
                 "websocket.subprotocol_not_offered",
-                f"Your app accepted with subprotocol {sub!r}, but the client offered "
-                f"{offered} (scope['subprotocols']).",
+                tr(
+                    "Your app accepted with subprotocol {sub}, but the client offered {offered} "
+                    "(scope['subprotocols']).",
+                    sub=repr(sub),
+                    offered=offered,
+                ),
                 event=seq,
             )
             self.client_rejects = True
         if not self.got_connect:
             self.rec.violate(
                 "websocket.accept_without_connect",
-                "Your app accepted before calling receive() for websocket.connect; that "
-                "message is still waiting and will be the next thing receive() returns.",
+                tr(
+                    "Your app accepted before calling receive() for websocket.connect; that "
+                    "message is still waiting and will be the next thing receive() returns.",
+                ),
                 event=seq,
             )
         self.phase, self.outcome, self.subprotocol = "open", "accepted", sub or None
@@ -209,8 +258,12 @@ class Connection(ConnectionState):
         if code not in (None, 1000) or reason:
             self.rec.violate(
                 "websocket.close_before_accept_code",
-                f"Your app closed before accepting, with code={code!r} reason={reason!r}; "
-                "the client only gets HTTP 403, never this code or reason.",
+                tr(
+                    "Your app closed before accepting, with code={code} reason={reason}; the "
+                    "client only gets HTTP 403, never this code or reason.",
+                    code=repr(code),
+                    reason=repr(reason),
+                ),
                 event=seq,
             )
         resp = WireResponse()
@@ -241,18 +294,21 @@ class Connection(ConnectionState):
         if kind == "websocket.accept":
             self.rec.violate(
                 "websocket.accept_twice",
-                "Your app sent websocket.accept on a connection it had already accepted.",
+                tr("Your app sent websocket.accept on a connection it had already accepted."),
                 event=seq,
             )
         elif kind.startswith("websocket.http.response."):
             self.rec.violate(
                 "websocket.denial_after_accept",
-                f"Your app sent {kind!r} after accepting: the handshake is over, so no "
-                "HTTP response can be sent any more.",
+                tr(
+                    "Your app sent {kind} after accepting: the handshake is over, so no HTTP "
+                    "response can be sent any more.",
+                    kind=repr(kind),
+                ),
                 event=seq,
             )
         else:
-            checks.unexpected(kind, self.rec, seq, "'websocket.send' or 'websocket.close'")
+            checks.unexpected(kind, self.rec, seq, tr("'websocket.send' or 'websocket.close'"))
         raise self._raise(
             RuntimeError(
                 f"Expected ASGI message 'websocket.send' or 'websocket.close', but got '{kind}'."
@@ -265,13 +321,16 @@ class Connection(ConnectionState):
             if kind == "websocket.http.response.start":
                 self.rec.violate(
                     "websocket.denial_start_twice",
-                    "Your app sent a second websocket.http.response.start.",
+                    tr("Your app sent a second websocket.http.response.start."),
                     event=seq,
                 )
             elif kind in checks.WS_SEND_TYPES:
                 self.rec.violate(
                     "websocket.denial_other_message",
-                    f"Your app sent {kind!r} in the middle of its HTTP denial response.",
+                    tr(
+                        "Your app sent {kind} in the middle of its HTTP denial response.",
+                        kind=repr(kind),
+                    ),
                     event=seq,
                 )
             else:

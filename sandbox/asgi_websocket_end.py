@@ -16,6 +16,7 @@ from sandbox import asgi_websocket_wire as wsw
 from sandbox.asgi_common import ClientDisconnected
 from sandbox.asgi_inbox import Inbox
 from sandbox.asgi_websocket_conn import Connection
+from sandbox.i18n import tr
 from sandbox.recorder import Recorder
 
 
@@ -34,8 +35,10 @@ async def finish(conn: Connection, inbox: Inbox, rec: Recorder) -> None:
         rec.event(
             "note",
             {
-                "text": "Your app is waiting in receive() on a closed connection, "
-                "where nothing can arrive; the server cancels it."
+                "text": tr(
+                    "Your app is waiting in receive() on a closed connection, where nothing can "
+                    "arrive; the server cancels it.",
+                )
             },
         )
         await inbox.cancel_app()
@@ -49,17 +52,22 @@ async def finish(conn: Connection, inbox: Inbox, rec: Recorder) -> None:
         rec.event(
             "note",
             {
-                "text": "ClientDisconnected escaped your app; the server raised it "
-                "itself, so it ends the connection quietly (the spec asks servers "
-                "not to log it as an error)."
+                "text": tr(
+                    "ClientDisconnected escaped your app; the server raised it itself, so it ends "
+                    "the connection quietly (the spec asks servers not to log it as an error).",
+                )
             },
         )
         exc = None
     if exc is not None and not ours and conn.last_received == "websocket.disconnect":
         rec.violate(
             "websocket.disconnect_not_handled",
-            f"Your app got websocket.disconnect and then failed with {type(exc).__name__}: "
-            f"{exc}. It treated the disconnect like a data message.",
+            tr(
+                "Your app got websocket.disconnect and then failed with {exc_type}: {exc}. It "
+                "treated the disconnect like a data message.",
+                exc_type=type(exc).__name__,
+                exc=exc,
+            ),
         )
     elif (
         isinstance(exc, KeyError)
@@ -70,43 +78,59 @@ async def finish(conn: Connection, inbox: Inbox, rec: Recorder) -> None:
         other = "bytes" if exc.args[0] == "text" else "text"
         rec.violate(
             "websocket.receive_key_assumed",
-            f"Your app read message[{exc.args[0]!r}], but the client's message came as "
-            f"{other}, so the key is missing.",
+            tr(
+                "Your app read message[{key}], but the client's message came as {other}, so the "
+                "key is missing.",
+                key=repr(exc.args[0]),
+                other=other,
+            ),
         )
     if conn.phase == "connecting" and not conn.transport_closed:
         if exc is None:
             rec.violate(
                 "websocket.return_before_accept",
-                "Your app returned without accepting or closing the connection; uvicorn "
-                "logs 'ASGI callable returned without completing handshake.' and sends 500.",
+                tr(
+                    "Your app returned without accepting or closing the connection; uvicorn logs "
+                    "'ASGI callable returned without completing handshake.' and sends 500.",
+                ),
             )
         elif not ours:
             rec.violate(
                 "websocket.exception_before_accept",
-                f"{type(exc).__name__} escaped your app before it answered the handshake, "
-                "so the server answered HTTP 500.",
+                tr(
+                    "{exc_type} escaped your app before it answered the handshake, so the server "
+                    "answered HTTP 500.",
+                    exc_type=type(exc).__name__,
+                ),
             )
         conn.server_error()
     elif conn.phase == "denying":
         rec.violate(
             "websocket.denial_incomplete",
-            "Your app started a websocket.http.response but ended before the final body "
-            "(more_body False); uvicorn sends nothing and closes the connection.",
+            tr(
+                "Your app started a websocket.http.response but ended before the final body "
+                "(more_body False); uvicorn sends nothing and closes the connection.",
+            ),
         )
         conn.drop("server")
     elif conn.phase == "open" and not conn.transport_closed:
         if exc is None:
             rec.violate(
                 "websocket.return_without_close",
-                "Your app returned while the connection was still open, without "
-                "websocket.close; the server drops the connection and the client sees "
-                "code 1006 (abnormal closure).",
+                tr(
+                    "Your app returned while the connection was still open, without "
+                    "websocket.close; the server drops the connection and the client sees code "
+                    "1006 (abnormal closure).",
+                ),
             )
         elif not ours and conn.last_received != "websocket.disconnect":
             rec.violate(
                 "websocket.exception_after_accept",
-                f"{type(exc).__name__} escaped your app while the connection was open; the "
-                "server drops the connection and the client sees code 1006.",
+                tr(
+                    "{exc_type} escaped your app while the connection was open; the server drops "
+                    "the connection and the client sees code 1006.",
+                    exc_type=type(exc).__name__,
+                ),
             )
         conn.drop("server")
     elif conn.close_to_answer is not None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from sandbox import asgi_websocket_wire as wsw
 from sandbox.asgi_inbox import Inbox
+from sandbox.i18n import tr
 from sandbox.recorder import Recorder
 from sandbox.wire import WireResponse, error_response, finish
 
@@ -76,7 +77,8 @@ class ConnectionState:
         """The TCP connection ends without a close frame: 1006 for whoever is left."""
         if self.transport_closed:
             return
-        self.rec.event("wire", {"what": "drop", "note": "connection closed without a close frame"})
+        note = tr("connection closed without a close frame")
+        self.rec.event("wire", {"what": "drop", "note": note})
         if self.close is None:
             self.close = {"code": 1006, "reason": "", "by": by, "clean": False}
         self.phase, self.transport_closed = "closed", True

@@ -23,7 +23,7 @@ import time
 from collections.abc import Coroutine, Iterator
 from typing import Any
 
-from sandbox import asgi, loader, wsgi
+from sandbox import asgi, i18n, loader, wsgi
 from sandbox.limits import EventLimit, OutputLimit, RunTimeout
 from sandbox.recorder import MAX_EVENTS, Recorder
 from sandbox.scenario import Scenario, parse
@@ -88,8 +88,17 @@ def run(
     filename: str = "app.py",
     timeout_s: float = DEFAULT_TIMEOUT_S,
     max_events: int = MAX_EVENTS,
+    lang: str | None = None,
 ) -> dict[str, Any]:
-    """Run learner ``code`` against ``scenario``; ScenarioError if the scenario is malformed."""
+    """Run learner ``code`` against ``scenario``; ScenarioError if the scenario is malformed.
+
+    ``lang`` ("en", "zh") is the language of every message in the trace (violations,
+    errors, notes); None keeps the caller's (``i18n.use_lang``), English by default.
+    """
+    if lang is not None:
+        with i18n.use_lang(lang):
+            return run(code, scenario, interface=interface, app=app, filename=filename,
+                       timeout_s=timeout_s, max_events=max_events)
     scen = scenario if isinstance(scenario, Scenario) else parse(scenario)
     rec = Recorder(max_events)
     out = _CappedWriter(STDOUT_LIMIT)
@@ -121,9 +130,11 @@ def run(
             "type": "Timeout",
             "line": None,
             "traceback": "",
-            "message": f"Your code was still running after {timeout_s:g} seconds, "
-            "so the server gave up on it. Look for a loop that never "
-            "ends or an await that never returns.",
+            "message": i18n.tr(
+                "Your code was still running after {seconds} seconds, so the server gave up "
+                "on it. Look for a loop that never ends or an await that never returns.",
+                seconds=f"{timeout_s:g}",
+            ),
         }
     except OutputLimit:
         trace["outcome"] = "output_limit"
@@ -131,9 +142,11 @@ def run(
             "type": "OutputLimit",
             "line": None,
             "traceback": "",
-            "message": f"Your code printed more than {STDOUT_LIMIT // 1024} KiB, "
-            "so the run was stopped. Print less, or print inside a "
-            "loop that ends.",
+            "message": i18n.tr(
+                "Your code printed more than {kib} KiB, so the run was stopped. Print less, "
+                "or print inside a loop that ends.",
+                kib=STDOUT_LIMIT // 1024,
+            ),
         }
     except EventLimit:
         trace["outcome"] = "too_many_events"
@@ -141,9 +154,11 @@ def run(
             "type": "TooManyEvents",
             "line": None,
             "traceback": "",
-            "message": f"Your app exchanged more than {max_events} messages with "
-            "the server, so the run was stopped to keep the trace "
-            "readable. Send fewer, larger messages.",
+            "message": i18n.tr(
+                "Your app exchanged more than {count} messages with the server, so the run "
+                "was stopped to keep the trace readable. Send fewer, larger messages.",
+                count=max_events,
+            ),
         }
     except BaseException as exc:  # the module body itself failed: SyntaxError, NameError, exit()
         trace["outcome"] = "error"

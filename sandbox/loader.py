@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
 
+from sandbox.i18n import tr
+
 Interface = Literal["wsgi", "asgi", "asgi2"]
 
 # Modules of the optional `frameworks` extra (pyproject.toml) that lessons import, by
@@ -57,7 +59,9 @@ def execute(code: str, module: types.ModuleType, filename: str) -> None:
 
 def find_app(module: types.ModuleType, name: str) -> Any:
     if not name.isidentifier():
-        raise LoadError(f"{name!r} is not a Python name, so it cannot name your app.")
+        raise LoadError(
+            tr("{name} is not a Python name, so it cannot name your app.", name=repr(name))
+        )
     if name in module.__dict__:
         return module.__dict__[name]
     candidates = [
@@ -68,11 +72,20 @@ def find_app(module: types.ModuleType, name: str) -> Any:
         and not isinstance(v, type | types.ModuleType)
         and getattr(v, "__module__", None) == module.__name__
     ]
-    hint = f" Callables defined in your code: {', '.join(candidates)}." if candidates else ""
+    hint = (
+        tr(" Callables defined in your code: {names}.", names=", ".join(candidates))
+        if candidates
+        else ""
+    )
     raise LoadError(
-        f"Your code does not define {name!r}. The server looks for the app by name: "
-        f"define `def {name}(environ, start_response)` for WSGI or "
-        f"`async def {name}(scope, receive, send)` for ASGI.{hint}"
+        tr(
+            "Your code does not define {quoted}. The server looks for the app by name: "
+            "define `def {name}(environ, start_response)` for WSGI or "
+            "`async def {name}(scope, receive, send)` for ASGI.{hint}",
+            quoted=repr(name),
+            name=name,
+            hint=hint,
+        )
     )
 
 
@@ -85,9 +98,11 @@ def detect(app: Any) -> Interface:
     """
     if not callable(app):
         raise LoadError(
-            f"Your app is {_article(type(app).__name__)} {type(app).__name__}, "
-            "not something the server can call. "
-            "An app is a function (or an object with __call__)."
+            tr(
+                "Your app is {what}, not something the server can call. "
+                "An app is a function (or an object with __call__).",
+                what=_with_article(type(app).__name__),
+            )
         )
     target = app
     if not (inspect.isfunction(app) or inspect.ismethod(app)) and not inspect.isclass(app):
@@ -128,15 +143,31 @@ def format_error(exc: BaseException, filename: str) -> dict[str, Any]:
         if frames:
             parts.append("Traceback (most recent call last):\n")
             parts += traceback.format_list(frames)
-            if hidden:
+            if hidden == 1:
+                parts.append("  " + tr("(1 frame inside the server and libraries hidden)") + "\n")
+            elif hidden:
                 parts.append(
-                    f"  ({hidden} frame{'s' if hidden != 1 else ''} inside the server "
-                    "and libraries hidden)\n"
+                    "  "
+                    + tr("({hidden} frames inside the server and libraries hidden)", hidden=hidden)
+                    + "\n"
                 )
+        elif hidden == 1:
+            parts.append(
+                tr(
+                    "(raised inside the server or a library, not in {filename}; 1 frame hidden)",
+                    filename=filename,
+                )
+                + "\n"
+            )
         elif hidden:
             parts.append(
-                f"(raised inside the server or a library, not in {filename}; "
-                f"{hidden} frame{'s' if hidden != 1 else ''} hidden)\n"
+                tr(
+                    "(raised inside the server or a library, not in {filename}; {hidden} frames "
+                    "hidden)",
+                    filename=filename,
+                    hidden=hidden,
+                )
+                + "\n"
             )
         parts += traceback.format_exception_only(type(exc), exc)
         text = "".join(parts)
@@ -155,9 +186,16 @@ def _install_hint(exc: BaseException) -> str:
     top = exc.name.split(".", 1)[0]
     if top not in FRAMEWORK_MODULES:
         return ""
-    return (f" {top} belongs to the tour's optional frameworks, which are not installed "
-            f"here. Install them with: {INSTALL_FRAMEWORKS}")
+    return tr(
+        " {module} belongs to the tour's optional frameworks, which are not installed "
+        "here. Install them with: {command}",
+        module=top,
+        command=INSTALL_FRAMEWORKS,
+    )
 
 
-def _article(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" else "a"
+def _with_article(word: str) -> str:
+    """'an int', 'a str' (in Chinese just the type name)."""
+    if word[:1].lower() in "aeiou":
+        return tr("an {type}", type=word)
+    return tr("a {type}", type=word)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sandbox import rules
+from sandbox import i18n, rules
 from sandbox.encoding import JSON, encode
 from sandbox.limits import EventLimit
 
@@ -78,6 +78,8 @@ class Recorder:
         """Record that ``rule_id`` was broken; ``message`` says what happened, for a learner.
 
         ``event`` is the seq of the event at fault; by default the latest event.
+        The title, why and fix come in the run's language (``sandbox.i18n``), as
+        ``message`` does (the checks build it with ``i18n.tr``).
         """
         rule = rules.get(rule_id)
         count = self._rule_counts.get(rule_id, 0) + 1
@@ -91,14 +93,15 @@ class Recorder:
             return
         if event is None and self.events:
             event = len(self.events) - 1
+        text = i18n.rule_text(rule_id)
         self.violations.append(
             {
                 "rule": rule.id,
                 "severity": rule.severity,
-                "title": rule.title,
+                "title": text["title"],
                 "message": message,
-                "why": rule.why,
-                "fix": rule.fix,
+                "why": text["why"],
+                "fix": text["fix"],
                 "spec": rule.spec,
                 "event": event,
             }

@@ -9,11 +9,12 @@ child, a crash report or a saved file, and the report must never fail on it.
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
+from sandbox.i18n import tr
 from sandbox.render_colors import Style, clean
 from sandbox.render_summary import show
+from sandbox.render_wrap import wrap
 
 
 def responses(trace: dict[str, Any], st: Style) -> None:
@@ -22,15 +23,15 @@ def responses(trace: dict[str, Any], st: Style) -> None:
         responses = [trace["response"]]
     for i, resp in enumerate(responses):
         st.add()
-        title = "Response" if len(responses) == 1 else f"Response to request {i + 1}"
+        title = tr("Response") if len(responses) == 1 else tr("Response to request {n}", n=i + 1)
         what = (
-            "WebSocket handshake and session"
+            tr("WebSocket handshake and session")
             if resp_type(resp) == "websocket"
-            else "as sent on the wire"
+            else tr("as sent on the wire")
         )
-        st.add(f"{title} ({what})", "bold")
+        st.add(tr("{title} ({what})", title=title, what=what), "bold")
         if resp is None:
-            st.add("  (nothing reached the client)", "dim")
+            st.add("  " + tr("(nothing reached the client)"), "dim")
             continue
         if not isinstance(resp, dict):
             st.add("  " + show(resp))
@@ -45,15 +46,27 @@ def responses(trace: dict[str, Any], st: Style) -> None:
             _websocket_session(resp, st)
         if resp.get("body_truncated"):
             st.add(
-                f"  ({resp.get('body_length')} body bytes in all; the trace keeps the start)", "dim"
+                "  "
+                + tr(
+                    "({n} body bytes in all; the trace keeps the start)",
+                    n=resp.get("body_length"),
+                ),
+                "dim",
             )
         if resp.get("head_dropped_bytes"):
             st.add(
-                f"  (HEAD: {resp['head_dropped_bytes']} body bytes were dropped on the wire)",
+                "  "
+                + tr(
+                    "(HEAD: {n} body bytes were dropped on the wire)",
+                    n=resp["head_dropped_bytes"],
+                ),
                 "dim",
             )
         if resp.get("complete") is False:
-            st.add("  (the response never completed: the connection was dropped)", "warning")
+            st.add(
+                "  " + tr("(the response never completed: the connection was dropped)"),
+                "warning",
+            )
 
 
 def _websocket_session(resp: dict[str, Any], st: Style) -> None:
@@ -61,7 +74,7 @@ def _websocket_session(resp: dict[str, Any], st: Style) -> None:
     messages = resp.get("messages")
     messages = messages if isinstance(messages, list) else []
     if messages:
-        st.add("  Messages after the handshake:", "dim")
+        st.add("  " + tr("Messages after the handshake:"), "dim")
     for msg in messages:
         if not isinstance(msg, dict):
             continue
@@ -75,11 +88,15 @@ def _websocket_session(resp: dict[str, Any], st: Style) -> None:
         st.add(f"    {arrow}: {clean(shown)}")
     close = resp.get("close")
     if isinstance(close, dict):
-        how = "cleanly" if close.get("clean") else "without a clean close"
         reason = f" reason={show(close.get('reason'))}" if close.get("reason") else ""
-        st.add(
-            f"  Closed by the {close.get('by', '?')} {how}: code {close.get('code')}{reason}", "dim"
-        )
+        by = close.get("by", "?")
+        who = tr("client") if by == "client" else tr("app") if by == "app" else str(by)
+        params = {"by": who, "code": close.get("code"), "reason": reason}
+        if close.get("clean"):
+            text = tr("Closed by the {by} cleanly: code {code}{reason}", **params)
+        else:
+            text = tr("Closed by the {by} without a clean close: code {code}{reason}", **params)
+        st.add("  " + text, "dim")
 
 
 def printed(trace: dict[str, Any], st: Style) -> None:
@@ -87,7 +104,7 @@ def printed(trace: dict[str, Any], st: Style) -> None:
     if not text:
         return
     st.add()
-    st.add("Printed by your code", "bold")
+    st.add(tr("Printed by your code"), "bold")
     for row in clean(text).rstrip("\n").split("\n"):
         st.add("  " + row)
 
@@ -97,7 +114,7 @@ def error(trace: dict[str, Any], st: Style) -> None:
     if not isinstance(error, dict):
         return
     st.add()
-    st.add(f"Error: {error.get('type', 'Error')}", "error")
+    st.add(tr("Error: {type}", type=error.get("type", "Error")), "error")
     text = str(error.get("traceback") or error.get("message") or "")
     # The engine names the file app.py; say what the learner called it.
     text = text.replace('File "app.py"', f'File "{st.filename}"')
@@ -105,10 +122,12 @@ def error(trace: dict[str, Any], st: Style) -> None:
         if error.get("traceback"):  # code and tracebacks keep their lines
             st.add("  " + row, "error")
             continue
-        for part in textwrap.wrap(row, max(st.width - 2, 40)) or [""]:  # prose is wrapped
+        for part in wrap(row, max(st.width - 2, 40), break_on_hyphens=True,
+                         break_long_words=True) or [""]:  # prose is wrapped
             st.add("  " + part, "error")
     if isinstance(error.get("line"), int):
-        st.add(f"  {st.glyphs.left} line {error['line']} of {st.filename}", "bold")
+        where = tr("line {line} of {file}", line=error["line"], file=st.filename)
+        st.add(f"  {st.glyphs.left} {where}", "bold")
 
 
 def verdict(trace: dict[str, Any], st: Style) -> None:
@@ -117,11 +136,18 @@ def verdict(trace: dict[str, Any], st: Style) -> None:
     warnings = len(violations) - errors
     outcome = str(trace.get("outcome", "?"))
     good = outcome == "ok" and errors == 0
-    counts = f"{errors} spec error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    counts = tr(
+        "{errors} spec {errors_word}, {warnings} {warnings_word}",
+        errors=errors,
+        errors_word=tr("error") if errors == 1 else tr("errors"),
+        warnings=warnings,
+        warnings_word=tr("warning") if warnings == 1 else tr("warnings"),
+    )
     ms = trace.get("duration_ms")
-    took = f", {ms:.2f} ms" if isinstance(ms, int | float) else ""
+    took = tr(", {ms} ms", ms=f"{ms:.2f}") if isinstance(ms, int | float) else ""
     st.add()
-    st.add(f"outcome: {outcome} ({counts}{took})", "ok" if good else "error")
+    st.add(tr("outcome: {outcome} ({counts}{took})", outcome=outcome, counts=counts, took=took),
+           "ok" if good else "error")
 
 
 def exit_code(trace: dict[str, Any]) -> int:

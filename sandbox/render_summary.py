@@ -12,6 +12,8 @@ import base64
 import binascii
 from typing import Any
 
+from sandbox.i18n import tr
+
 # Which lane an event's arrow starts from and ends at. Unknown kinds are drawn
 # as notes on the server lane, so new event kinds never break the diagram.
 DIRECTION: dict[str, tuple[str, str]] = {
@@ -127,11 +129,14 @@ def summarize(event: dict[str, Any]) -> tuple[str, str]:
         return kind, f"{_plain(data.get('type', '?'))}  {fields(data, ('type',))}".rstrip()
     if kind == "return":
         if "value" in data:  # ASGI: what the coroutine returned
-            return "return", f"returned {show(data['value'])}"
+            return "return", tr("returned {value}", value=show(data["value"]))
         # WSGI: the iterable the app returned, described by the server
         return (
             "return",
-            f"returned {_plain(data.get('repr', '?'))}  {fields(data, ('repr', 'type'))}".rstrip(),
+            (
+                tr("returned {value}", value=_plain(data.get("repr", "?")))
+                + f"  {fields(data, ('repr', 'type'))}"
+            ).rstrip(),
         )
     if kind == "raise":
         return (
@@ -156,7 +161,8 @@ def _call(scope: dict[str, Any]) -> str:
         path = _plain(scope.get("SCRIPT_NAME", "")) + _plain(scope.get("PATH_INFO", ""))
         query = _plain(scope.get("QUERY_STRING", ""))
         where = f"{path}?{query}" if query else path
-        return f"environ  {_plain(scope['REQUEST_METHOD'])} {where}  ({len(scope)} keys)"
+        keys = tr("({n} keys)", n=len(scope))
+        return f"environ  {_plain(scope['REQUEST_METHOD'])} {where}  {keys}"
     kind = _plain(scope.get("type", "?"))
     if kind == "http":
         query = _text(scope.get("query_string", ""))

@@ -18,12 +18,13 @@ any source (in-process engine, isolated child, a saved ``--json`` file).
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
+from sandbox.i18n import tr
 from sandbox.render_colors import PLAIN, UNICODE, Glyphs, Palette, Style, clean
 from sandbox.render_sections import error, exit_code, normalize, printed, responses, verdict
 from sandbox.render_summary import DIRECTION, summarize
+from sandbox.render_wrap import wrap
 
 __all__ = ["exit_code", "render"]
 
@@ -58,7 +59,7 @@ def _diagram(trace: dict[str, Any], st: Style) -> None:
         by_event.setdefault(v.get("event"), []).append(v)
     seqs = {e.get("seq") for e in events}
     iface = trace.get("interface") or "?"
-    st.add(f"{iface.upper()} message flow", "bold")
+    st.add(tr("{interface} message flow", interface=iface.upper()), "bold")
     st.add(" " * SEQ_WIDTH + _lane_header(st), "bold")
     # Separate the requests (and lifespan, whose events belong to no request) when
     # there is more than one part; a single request needs no heading.
@@ -70,7 +71,9 @@ def _diagram(trace: dict[str, Any], st: Style) -> None:
     for ev in events:
         if several and ev.get("request") != current:
             current = ev.get("request")
-            label = outside if not isinstance(current, int) else f"request {current + 1}"
+            label = (
+                outside if not isinstance(current, int) else tr("request {n}", n=current + 1)
+            )
             st.add(f"{st.glyphs.rule * 3} {label} {st.glyphs.rule * 3}", "dim")
         st.lines.append(_event_line(ev, st))  # painted already; its parts are cleaned
         for v in by_event.get(ev.get("seq"), []):
@@ -78,11 +81,11 @@ def _diagram(trace: dict[str, Any], st: Style) -> None:
     loose = [v for key, vs in by_event.items() if key not in seqs for v in vs]
     if loose:
         st.add()
-        st.add("Problems found after the last message:", "bold")
+        st.add(tr("Problems found after the last message:"), "bold")
         for v in loose:
             _violation(v, st)
     if not events:
-        st.add("  (no messages: the app was never called)", "dim")
+        st.add("  " + tr("(no messages: the app was never called)"), "dim")
 
 
 def _scope_type(ev: dict[str, Any]) -> Any:
@@ -130,11 +133,13 @@ def _event_line(ev: dict[str, Any], st: Style) -> str:
     details = clean(details).replace("\n", " ")
     more: list[str] = []
     if ends is None:  # notes explain; wrap them rather than cut them
-        details, *more = textwrap.wrap(details, room) or [""]
+        details, *more = wrap(details, room, break_on_hyphens=True, break_long_words=True) or [""]
     elif len(details) > room:
         details = details[: room - 1] + g.ellipsis
     line = ev.get("line")
-    where = pal.paint("dim", f"  {g.left} line {line}") if isinstance(line, int) else ""
+    where = ""
+    if isinstance(line, int):
+        where = pal.paint("dim", f"  {g.left} " + tr("line {line}", line=line))
     out = pal.paint("dim", seq) + pal.paint(role, "".join(row)) + "  " + details + where
     lanes = "".join(g.lane if x % GAP == 0 else " " for x in range(len(row)))
     for text in more:
@@ -148,8 +153,8 @@ def _violation(v: dict[str, Any], st: Style) -> None:
     head = f"{st.glyphs.cross} {v.get('severity', '?')} {v.get('rule', '?')}: {v.get('title', '')}"
     st.add(indent + head, role)
     if v.get("repeats"):
-        st.add(indent + f"  (and {v['repeats']} more times)", role)
-    parts = [("", "message"), ("Why: ", "why"), ("Fix: ", "fix"), ("Spec: ", "spec")]
+        st.add(indent + "  " + tr("(and {n} more times)", n=v["repeats"]), role)
+    parts = [("", "message"), (tr("Why: "), "why"), (tr("Fix: "), "fix"), (tr("Spec: "), "spec")]
     rule = str(v.get("rule"))
     if rule in st.explained:  # the same rule broken again: what happened is enough
         parts = [("", "message")]
@@ -161,9 +166,9 @@ def _violation(v: dict[str, Any], st: Style) -> None:
         if key == "spec":  # a link is never wrapped: terminals make it clickable whole
             st.add(f"{indent}  {label}{text}")
             continue
-        wrapped = textwrap.wrap(
+        wrapped = wrap(
             label + text,
-            width=max(st.width - len(indent) - 2, 30),
+            max(st.width - len(indent) - 2, 30),
             initial_indent=indent + "  ",
             subsequent_indent=indent + "    ",
             break_on_hyphens=False,

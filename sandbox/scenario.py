@@ -23,6 +23,8 @@ import binascii
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sandbox.i18n import tr
+
 MAX_BODY = 1024 * 1024  # bytes in one request body, after decoding
 MAX_REQUESTS = 50
 MAX_HEADERS = 100
@@ -94,24 +96,37 @@ class Scenario:
 def parse(raw: Any) -> Scenario:
     """Build a Scenario from decoded JSON, or raise ScenarioError saying where it is wrong."""
     if not isinstance(raw, dict):
-        raise ScenarioError(f"scenario: expected a JSON object, got {_kind(raw)}")
+        raise ScenarioError(tr("scenario: expected a JSON object, got {kind}", kind=_kind(raw)))
     if "requests" in raw:
         _only(raw, {"requests", "lifespan"}, "scenario")
         items = raw["requests"]
         if not isinstance(items, list):
-            raise ScenarioError(f"scenario.requests: expected a list, got {_kind(items)}")
+            raise ScenarioError(tr(
+                "scenario.requests: expected a list, got {kind}",
+                kind=_kind(items),
+            ))
         if len(items) > MAX_REQUESTS:
             raise ScenarioError(
-                f"scenario.requests: at most {MAX_REQUESTS} requests, got {len(items)}"
+                tr(
+                    "scenario.requests: at most {limit} requests, got {count}",
+                    limit=MAX_REQUESTS,
+                    count=len(items),
+                )
             )
         lifespan = raw.get("lifespan", False)
         if not isinstance(lifespan, bool):
-            raise ScenarioError(f"scenario.lifespan: expected true or false, got {_kind(lifespan)}")
+            raise ScenarioError(tr(
+                "scenario.lifespan: expected true or false, got {kind}",
+                kind=_kind(lifespan),
+            ))
         reqs: list[Request] = []
         for i, item in enumerate(items):
             where = f"requests[{i}]"
             if isinstance(item, dict) and item.get("type") == "lifespan":
-                raise ScenarioError(f'{where}: lifespan is not a request; use "lifespan": true')
+                raise ScenarioError(tr(
+                    "{where}: lifespan is not a request; use \"lifespan\": true",
+                    where=where,
+                ))
             req = _request(item, where)
             assert req is not None
             reqs.append(req)
@@ -122,7 +137,11 @@ def parse(raw: Any) -> Scenario:
 
 def _request(raw: Any, where: str) -> Request | None:
     if not isinstance(raw, dict):
-        raise ScenarioError(f"{where}: expected a JSON object, got {_kind(raw)}")
+        raise ScenarioError(tr(
+            "{where}: expected a JSON object, got {kind}",
+            where=where,
+            kind=_kind(raw),
+        ))
     kind = raw.get("type", "http")
     if kind == "http":
         return _http(raw, where)
@@ -131,7 +150,11 @@ def _request(raw: Any, where: str) -> Request | None:
     if kind == "lifespan":
         _only(raw, {"type"}, where)
         return None
-    raise ScenarioError(f'{where}.type: expected "http", "websocket" or "lifespan", got {kind!r}')
+    raise ScenarioError(tr(
+        "{where}.type: expected \"http\", \"websocket\" or \"lifespan\", got {kind}",
+        where=where,
+        kind=repr(kind),
+    ))
 
 
 _COMMON = {"type", "path", "headers", "http_version", "root_path", "client", "server", "scheme"}
@@ -145,7 +168,11 @@ def _http(raw: dict[str, Any], where: str) -> HttpRequest:
     )
     bodies = [k for k in ("body", "body_base64", "chunks", "chunks_base64") if k in raw]
     if len(bodies) > 1:
-        raise ScenarioError(f"{where}: give only one of {', '.join(bodies)}")
+        raise ScenarioError(tr(
+            "{where}: give only one of {keys}",
+            where=where,
+            keys=", ".join(bodies),
+        ))
     chunks: list[bytes] = []
     if "body" in raw:
         chunks = [_str(raw, "body", where).encode("utf-8")]
@@ -162,16 +189,28 @@ def _http(raw: dict[str, Any], where: str) -> HttpRequest:
             for i, c in enumerate(_list(raw, "chunks_base64", where, MAX_CHUNKS))
         ]
     if sum(map(len, chunks)) > MAX_BODY:
-        raise ScenarioError(f"{where}: the body is larger than the {MAX_BODY // 1024} KiB limit")
+        raise ScenarioError(tr(
+            "{where}: the body is larger than the {kib} KiB limit",
+            where=where,
+            kib=MAX_BODY // 1024,
+        ))
     method = raw.get("method", "GET")
     if not isinstance(method, str) or not method or not set(method) <= METHODS_WITH_TOKEN_CHARS:
         raise ScenarioError(
-            f'{where}.method: expected an HTTP method such as "GET", got {method!r}'
+            tr(
+                "{where}.method: expected an HTTP method such as \"GET\", got {method}",
+                where=where,
+                method=repr(method),
+            )
         )
     disconnect = raw.get("disconnect_after")
     if disconnect is not None and (not _is_int(disconnect) or disconnect < 0):
         raise ScenarioError(
-            f"{where}.disconnect_after: expected a whole number >= 0, got {disconnect!r}"
+            tr(
+                "{where}.disconnect_after: expected a whole number >= 0, got {disconnect}",
+                where=where,
+                disconnect=repr(disconnect),
+            )
         )
     return HttpRequest(
         method=method.upper(),
@@ -199,66 +238,106 @@ def _websocket(raw: dict[str, Any], where: str) -> WebSocketRequest:
 def _action(raw: Any, where: str) -> WsAction:
     if not isinstance(raw, dict):
         raise ScenarioError(
-            f'{where}: expected an object such as {{"send": "hi"}}, got {_kind(raw)}'
+            tr(
+                "{where}: expected an object such as {{\"send\": \"hi\"}}, got {kind}",
+                where=where,
+                kind=_kind(raw),
+            )
         )
     verbs = [k for k in ("send", "send_bytes", "receive", "close", "disconnect") if k in raw]
     if len(verbs) != 1:
         raise ScenarioError(
-            f"{where}: expected exactly one of send, send_bytes, receive, close, disconnect; "
-            f"got {sorted(raw) or 'an empty object'}"
+            tr(
+                "{where}: expected exactly one of send, send_bytes, receive, close, disconnect; "
+                "got {value}",
+                where=where,
+                value=sorted(raw) or tr("an empty object"),
+            )
         )
     verb = verbs[0]
     if verb == "send":
         _only(raw, {"send"}, where)
         text = _str(raw, "send", where)
         if len(text.encode()) > MAX_MESSAGE:
-            raise ScenarioError(f"{where}.send: longer than the {MAX_MESSAGE // 1024} KiB limit")
+            raise ScenarioError(tr(
+                "{where}.send: longer than the {kib} KiB limit",
+                where=where,
+                kib=MAX_MESSAGE // 1024,
+            ))
         return WsAction("send", text=text)
     if verb == "send_bytes":
         _only(raw, {"send_bytes"}, where)
         data = _b64(raw["send_bytes"], f"{where}.send_bytes")
         if len(data) > MAX_MESSAGE:
             raise ScenarioError(
-                f"{where}.send_bytes: longer than the {MAX_MESSAGE // 1024} KiB limit"
+                tr(
+                    "{where}.send_bytes: longer than the {kib} KiB limit",
+                    where=where,
+                    kib=MAX_MESSAGE // 1024,
+                )
             )
         return WsAction("send_bytes", data=data)
     if verb == "receive":
         _only(raw, {"receive"}, where)
         if raw["receive"] is not True:
-            raise ScenarioError(f"{where}.receive: expected true, got {raw['receive']!r}")
+            raise ScenarioError(tr(
+                "{where}.receive: expected true, got {receive}",
+                where=where,
+                receive=repr(raw['receive']),
+            ))
         return WsAction("receive")
     if verb == "disconnect":
         _only(raw, {"disconnect"}, where)
         if raw["disconnect"] is not True:
-            raise ScenarioError(f"{where}.disconnect: expected true, got {raw['disconnect']!r}")
+            raise ScenarioError(tr(
+                "{where}.disconnect: expected true, got {disconnect}",
+                where=where,
+                disconnect=repr(raw['disconnect']),
+            ))
         return WsAction("disconnect", code=1006)
     _only(raw, {"close", "reason"}, where)
     code = raw["close"]
     if code is True:
         code = 1000
     if not _is_int(code) or not (1000 <= code <= 4999):
-        raise ScenarioError(f"{where}.close: expected a close code from 1000 to 4999, got {code!r}")
+        raise ScenarioError(tr(
+            "{where}.close: expected a close code from 1000 to 4999, got {code}",
+            where=where,
+            code=repr(code),
+        ))
     reason = _as_str(raw.get("reason", ""), f"{where}.reason")
     if len(reason.encode()) > 123:
-        raise ScenarioError(f"{where}.reason: expected text of at most 123 bytes")
+        raise ScenarioError(tr("{where}.reason: expected text of at most 123 bytes", where=where))
     return WsAction("close", code=code, reason=reason)
 
 
 def _common(raw: dict[str, Any], where: str, default_scheme: str) -> dict[str, Any]:
     path = raw.get("path", "/")
     if not isinstance(path, str) or not path.startswith("/"):
-        raise ScenarioError(f"{where}.path: expected a path starting with '/', got {path!r}")
+        raise ScenarioError(tr(
+            "{where}.path: expected a path starting with '/', got {path}",
+            where=where,
+            path=repr(path),
+        ))
     if len(path) > MAX_PATH or any(c in path for c in " \r\n\t\x00"):
         raise ScenarioError(
-            f"{where}.path: must be at most {MAX_PATH} characters with no spaces "
-            "or control characters (percent-encode them: %20)"
+            tr(
+                "{where}.path: must be at most {limit} characters with no spaces or control "
+                "characters (percent-encode them: %20)",
+                where=where,
+                limit=MAX_PATH,
+            )
         )
     try:
         path.encode("latin-1")
     except UnicodeEncodeError:
         raise ScenarioError(
-            f"{where}.path: non-ASCII characters must be percent-encoded "
-            f"(UTF-8), as a browser does: {path!r}"
+            tr(
+                "{where}.path: non-ASCII characters must be percent-encoded (UTF-8), as a browser "
+                "does: {path}",
+                where=where,
+                path=repr(path),
+            )
         ) from None
     headers: list[tuple[str, str]] = []
     for i, pair in enumerate(_list(raw, "headers", where, MAX_HEADERS)):
@@ -266,31 +345,58 @@ def _common(raw: dict[str, Any], where: str, default_scheme: str) -> dict[str, A
         if not (
             isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
         ):
-            raise ScenarioError(f"{here}: expected a [name, value] pair of strings, got {pair!r}")
+            raise ScenarioError(tr(
+                "{here}: expected a [name, value] pair of strings, got {pair}",
+                here=here,
+                pair=repr(pair),
+            ))
         name, value = pair
         if not name or not set(name) <= METHODS_WITH_TOKEN_CHARS | set(
             "abcdefghijklmnopqrstuvwxyz"
         ):
-            raise ScenarioError(f"{here}: {name!r} is not a valid header name")
+            raise ScenarioError(tr(
+                "{here}: {name} is not a valid header name",
+                here=here,
+                name=repr(name),
+            ))
         if any(c in value for c in "\r\n\x00"):
-            raise ScenarioError(f"{here}: header values cannot contain CR, LF or NUL")
+            raise ScenarioError(tr("{here}: header values cannot contain CR, LF or NUL", here=here))
         try:
             size = len(name.encode("latin-1")) + len(value.encode("latin-1"))
         except UnicodeEncodeError:
-            raise ScenarioError(f"{here}: HTTP headers carry latin-1 text only") from None
+            raise ScenarioError(tr(
+                "{here}: HTTP headers carry latin-1 text only",
+                here=here,
+            )) from None
         if size > MAX_HEADER_BYTES:
-            raise ScenarioError(f"{here}: longer than {MAX_HEADER_BYTES} bytes")
+            raise ScenarioError(tr(
+                "{here}: longer than {limit} bytes",
+                here=here,
+                limit=MAX_HEADER_BYTES,
+            ))
         headers.append((name, value))
     version = raw.get("http_version", "1.1")
     if version not in ("1.0", "1.1", "2"):
-        raise ScenarioError(f'{where}.http_version: expected "1.0", "1.1" or "2", got {version!r}')
+        raise ScenarioError(tr(
+            "{where}.http_version: expected \"1.0\", \"1.1\" or \"2\", got {version}",
+            where=where,
+            version=repr(version),
+        ))
     scheme = raw.get("scheme", default_scheme)
     allowed = ("http", "https") if default_scheme == "http" else ("ws", "wss")
     if scheme not in allowed:
-        raise ScenarioError(f"{where}.scheme: expected one of {allowed}, got {scheme!r}")
+        raise ScenarioError(tr(
+            "{where}.scheme: expected one of {allowed}, got {scheme}",
+            where=where,
+            allowed=allowed,
+            scheme=repr(scheme),
+        ))
     root_path = raw.get("root_path", "")
     if not isinstance(root_path, str) or (root_path and not root_path.startswith("/")):
-        raise ScenarioError(f"{where}.root_path: expected '' or a path starting with '/'")
+        raise ScenarioError(tr(
+            "{where}.root_path: expected '' or a path starting with '/'",
+            where=where,
+        ))
     return {
         "path": path,
         "headers": headers,
@@ -314,23 +420,44 @@ def _addr(raw: dict[str, Any], key: str, where: str, default: tuple[str, int]) -
         and 0 <= value[1] <= 65535
     ):
         return (value[0], value[1])
-    raise ScenarioError(f'{where}.{key}: expected ["host", port], got {value!r}')
+    raise ScenarioError(tr(
+        "{where}.{key}: expected [\"host\", port], got {value}",
+        where=where,
+        key=key,
+        value=repr(value),
+    ))
 
 
 def _only(raw: dict[str, Any], allowed: set[str], where: str) -> None:
     unknown = sorted(set(raw) - allowed)
     if unknown:
         raise ScenarioError(
-            f"{where}: unknown key {unknown[0]!r}; allowed here: {', '.join(sorted(allowed))}"
+            tr(
+                "{where}: unknown key {unknown}; allowed here: {keys}",
+                where=where,
+                unknown=repr(unknown[0]),
+                keys=", ".join(sorted(allowed)),
+            )
         )
 
 
 def _list(raw: dict[str, Any], key: str, where: str, limit: int) -> list[Any]:
     value = raw.get(key, [])
     if not isinstance(value, list):
-        raise ScenarioError(f"{where}.{key}: expected a list, got {_kind(value)}")
+        raise ScenarioError(tr(
+            "{where}.{key}: expected a list, got {kind}",
+            where=where,
+            key=key,
+            kind=_kind(value),
+        ))
     if len(value) > limit:
-        raise ScenarioError(f"{where}.{key}: at most {limit} items, got {len(value)}")
+        raise ScenarioError(tr(
+            "{where}.{key}: at most {limit} items, got {count}",
+            where=where,
+            key=key,
+            limit=limit,
+            count=len(value),
+        ))
     return value
 
 
@@ -340,7 +467,11 @@ def _str(raw: dict[str, Any], key: str, where: str) -> str:
 
 def _as_str(value: Any, where: str) -> str:
     if not isinstance(value, str):
-        raise ScenarioError(f"{where}: expected a string, got {_kind(value)}")
+        raise ScenarioError(tr(
+            "{where}: expected a string, got {kind}",
+            where=where,
+            kind=_kind(value),
+        ))
     _check_unicode(value, where)
     return value
 
@@ -352,18 +483,25 @@ def _check_unicode(value: str, where: str) -> None:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ScenarioError(
-            f"{where}: not valid Unicode text (it holds a lone surrogate such as \\ud800)"
+            tr(
+                "{where}: not valid Unicode text (it holds a lone surrogate such as \\ud800)",
+                where=where,
+            )
         ) from None
 
 
 def _b64(value: Any, where: str) -> bytes:
     text = _as_str(value, where)
     if len(text) > MAX_BODY * 4 // 3 + 4:
-        raise ScenarioError(f"{where}: larger than the {MAX_BODY // 1024} KiB limit")
+        raise ScenarioError(tr(
+            "{where}: larger than the {kib} KiB limit",
+            where=where,
+            kib=MAX_BODY // 1024,
+        ))
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise ScenarioError(f"{where}: not valid base64") from None
+        raise ScenarioError(tr("{where}: not valid base64", where=where)) from None
 
 
 def _is_int(value: Any) -> bool:
@@ -372,12 +510,12 @@ def _is_int(value: Any) -> bool:
 
 def _kind(value: Any) -> str:
     names = {
-        dict: "an object",
-        list: "a list",
-        str: "a string",
-        bool: "true/false",
-        int: "a number",
-        float: "a number",
+        dict: tr("an object"),
+        list: tr("a list"),
+        str: tr("a string"),
+        bool: tr("true/false"),
+        int: tr("a number"),
+        float: tr("a number"),
         type(None): "null",
     }
     return names.get(type(value), type(value).__name__)

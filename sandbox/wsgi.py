@@ -19,23 +19,32 @@ import sys
 from typing import Any
 
 from sandbox import wsgi_handler
+from sandbox.i18n import tr
 from sandbox.recorder import Recorder
 from sandbox.scenario import HttpRequest, Scenario, WebSocketRequest
 from sandbox.wsgi_response import LineFinder
 
 DEFAULT_FILENAME = "app.py"  # what the engine compiles learner code as
 
-LIFESPAN_NOTE = (
-    "WSGI has no lifespan protocol: the server sends no startup or shutdown message. "
-    "Do one-time setup at import time (module level), or with your server's hooks "
-    "(gunicorn: on_starting, post_fork, worker_exit). The requests are served as usual."
-)
-WEBSOCKET_NOTE = (
-    "A WebSocket needs the connection held open for messages in both directions, but a "
-    "WSGI app gets one request and returns one response, after which the server owns the "
-    "connection again. So a WSGI server cannot serve it: the app was not called. Use an "
-    "ASGI app (async def app(scope, receive, send)) for WebSockets."
-)
+
+
+def lifespan_note() -> str:
+    """What a WSGI server does with a lifespan scenario, in the run's language."""
+    return tr(
+        "WSGI has no lifespan protocol: the server sends no startup or shutdown message. "
+        "Do one-time setup at import time (module level), or with your server's hooks "
+        "(gunicorn: on_starting, post_fork, worker_exit). The requests are served as usual."
+    )
+
+
+def websocket_note() -> str:
+    """Why a WSGI server cannot serve a WebSocket scenario, in the run's language."""
+    return tr(
+        "A WebSocket needs the connection held open for messages in both directions, but a "
+        "WSGI app gets one request and returns one response, after which the server owns the "
+        "connection again. So a WSGI server cannot serve it: the app was not called. Use an "
+        "ASGI app (async def app(scope, receive, send)) for WebSockets."
+    )
 
 
 def serve(app: Any, scenario: Scenario, rec: Recorder) -> None:
@@ -43,7 +52,7 @@ def serve(app: Any, scenario: Scenario, rec: Recorder) -> None:
     lines = LineFinder(learner_file(app))
     if scenario.lifespan:
         rec.request_index = None
-        rec.event("note", {"text": LIFESPAN_NOTE})
+        rec.event("note", {"text": lifespan_note()})
     for index, request in enumerate(scenario.requests):
         rec.request_index = index
         if isinstance(request, HttpRequest):
@@ -84,4 +93,4 @@ def _websocket(request: WebSocketRequest, rec: Recorder) -> None:
             "subprotocols": request.subprotocols,
         },
     )
-    rec.event("note", {"text": WEBSOCKET_NOTE})
+    rec.event("note", {"text": websocket_note()})

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from sandbox.encoding import short_repr
+from sandbox.i18n import tr
 from sandbox.recorder import Recorder
 from sandbox.wsgi_status import CONTROL, Checked, a_type, check_status
 
@@ -48,22 +49,31 @@ def check_start(status: Any, headers: Any, rec: Recorder, seq: int) -> Checked:
         if code >= 200 and code not in NO_BODY and "content-type" not in names:
             rec.violate(
                 "wsgi.headers.no_content_type",
-                f"Your app sent a {code} response without a Content-Type header; the "
-                "browser has to guess what the body is.",
+                tr(
+                    "Your app sent a {code} response without a Content-Type header; the browser "
+                    "has to guess what the body is.",
+                    code=code,
+                ),
                 event=seq,
             )
         if code in NO_BODY and "content-type" in names:
             rec.violate(
                 "wsgi.headers.content_type_no_body",
-                f"Your app sent Content-Type with a {code} response, which has no body.",
+                tr(
+                    "Your app sent Content-Type with a {code} response, which has no body.",
+                    code=code,
+                ),
                 event=seq,
             )
         _semantics(code, names, rec, seq)
         if (code < 200 or code == 204) and "content-length" in names:
             rec.violate(
                 "wsgi.body.not_allowed",
-                f"Your app sent Content-Length with a {code} response; HTTP forbids it "
-                "there, because such a response never has a body.",
+                tr(
+                    "Your app sent Content-Length with a {code} response; HTTP forbids it there, "
+                    "because such a response never has a body.",
+                    code=code,
+                ),
                 event=seq,
             )
     return out
@@ -81,11 +91,14 @@ def _semantics(code: int, names: set[str], rec: Recorder, seq: int) -> None:
     need = _NEEDS.get(code)
     if need is not None and need[1].lower() not in names:
         rule, header = need
-        rec.violate(rule, f"Your app sent a {code} response with no {header} header.", event=seq)
+        text = tr(
+            "Your app sent a {code} response with no {header} header.", code=code, header=header
+        )
+        rec.violate(rule, text, event=seq)
     if "cookie" in names:
         rec.violate(
             "wsgi.headers.cookie_in_response",
-            "Your app sent a Cookie header in its response; browsers only act on Set-Cookie.",
+            tr("Your app sent a Cookie header in its response; browsers only act on Set-Cookie."),
             event=seq,
         )
 
@@ -95,8 +108,12 @@ def _headers(headers: Any, out: Checked, rec: Recorder, seq: int) -> None:
         kind = type(headers).__name__
         rec.violate(
             "wsgi.headers.not_list",
-            f"Your app passed the headers as a {kind} ({short_repr(headers, 80)}); they "
-            "must be a list of (name, value) tuples.",
+            tr(
+                "Your app passed the headers as a {kind} ({headers}); they must be a list of "
+                "(name, value) tuples.",
+                kind=kind,
+                headers=short_repr(headers, 80),
+            ),
             event=seq,
         )
         out.fail(f"Headers must be a list of (name, value) tuples, not a {kind}")
@@ -107,8 +124,10 @@ def _headers(headers: Any, out: Checked, rec: Recorder, seq: int) -> None:
         if not isinstance(item, tuple | list) or len(item) != 2:
             rec.violate(
                 "wsgi.headers.item_shape",
-                f"Your app passed the header {short_repr(item, 80)}; each header must be "
-                "a (name, value) pair.",
+                tr(
+                    "Your app passed the header {item}; each header must be a (name, value) pair.",
+                    item=short_repr(item, 80),
+                ),
                 event=seq,
             )
             out.fail(f"Header must be a (name, value) tuple: {short_repr(item, 80)}")
@@ -117,8 +136,11 @@ def _headers(headers: Any, out: Checked, rec: Recorder, seq: int) -> None:
             warned_tuple = True
             rec.violate(
                 "wsgi.headers.item_not_tuple",
-                f"Your app passed the header {short_repr(item, 80)} as a "
-                f"{type(item).__name__}; WSGI headers are tuples.",
+                tr(
+                    "Your app passed the header {item} as a {item_type}; WSGI headers are tuples.",
+                    item=short_repr(item, 80),
+                    item_type=type(item).__name__,
+                ),
                 event=seq,
             )
         name, value = item
@@ -127,8 +149,11 @@ def _headers(headers: Any, out: Checked, rec: Recorder, seq: int) -> None:
             if lower in SINGLETONS and lower in seen:
                 rec.violate(
                     "wsgi.headers.duplicate",
-                    f"Your app sent {name} more than once; the client cannot know which "
-                    "value holds.",
+                    tr(
+                        "Your app sent {name} more than once; the client cannot know which value "
+                        "holds.",
+                        name=name,
+                    ),
                     event=seq,
                 )
             seen.add(lower)
@@ -141,7 +166,11 @@ def _header(name: Any, value: Any, out: Checked, rec: Recorder, seq: int) -> boo
     if type(name) is not str:
         rec.violate(
             "wsgi.headers.name_not_str",
-            f"Your app passed the header {pair}: its name is {a_type(name)}, not a str.",
+            tr(
+                "Your app passed the header {pair}: its name is {name_type}, not a str.",
+                pair=pair,
+                name_type=a_type(name),
+            ),
             event=seq,
         )
         out.fail(f"Header name must be of type str (got {short_repr(name, 60)})")
@@ -149,8 +178,12 @@ def _header(name: Any, value: Any, out: Checked, rec: Recorder, seq: int) -> boo
     if type(value) is not str:
         rec.violate(
             "wsgi.headers.value_not_str",
-            f"Your app passed the header {pair}: its value is {a_type(value)}, "
-            "not a str. wsgiref stops with 'Header value must be of type str'.",
+            tr(
+                "Your app passed the header {pair}: its value is {value_type}, not a str. wsgiref "
+                "stops with 'Header value must be of type str'.",
+                pair=pair,
+                value_type=a_type(value),
+            ),
             event=seq,
         )
         out.fail(f"Header value must be of type str (got {short_repr(value, 60)})")
@@ -159,8 +192,11 @@ def _header(name: Any, value: Any, out: Checked, rec: Recorder, seq: int) -> boo
     if any(ord(c) > 255 for c in name + value):
         rec.violate(
             "wsgi.headers.not_latin1",
-            f"Your app passed the header {pair}, which has characters outside latin-1; "
-            "wsgiref fails with UnicodeEncodeError when it sends it.",
+            tr(
+                "Your app passed the header {pair}, which has characters outside latin-1; wsgiref "
+                "fails with UnicodeEncodeError when it sends it.",
+                pair=pair,
+            ),
             event=seq,
         )
         out.fail(f"Header is not latin-1: {pair}")
@@ -168,8 +204,11 @@ def _header(name: Any, value: Any, out: Checked, rec: Recorder, seq: int) -> boo
     elif not _TOKEN.fullmatch(name):
         rec.violate(
             "wsgi.headers.bad_name",
-            f"Your app passed the header name {name!r}, which is not a valid HTTP field "
-            "name (no spaces, colons or control characters).",
+            tr(
+                "Your app passed the header name {name}, which is not a valid HTTP field name (no "
+                "spaces, colons or control characters).",
+                name=repr(name),
+            ),
             event=seq,
         )
         out.fail(f"Bad header name: {name!r}")
@@ -177,9 +216,12 @@ def _header(name: Any, value: Any, out: Checked, rec: Recorder, seq: int) -> boo
     if _CRLF_NUL.search(value):
         rec.violate(
             "wsgi.headers.value_crlf",
-            f"Your app passed the header {pair}. Its CR/LF would end the header line and "
-            "start a new one on the wire: header injection. This server refused it, as "
-            "gunicorn does; wsgiref would have sent it as is.",
+            tr(
+                "Your app passed the header {pair}. Its CR/LF would end the header line and start "
+                "a new one on the wire: header injection. This server refused it, as gunicorn "
+                "does; wsgiref would have sent it as is.",
+                pair=pair,
+            ),
             event=seq,
         )
         out.fail(f"Header value contains CR, LF or NUL: {pair}")
@@ -187,14 +229,20 @@ def _header(name: Any, value: Any, out: Checked, rec: Recorder, seq: int) -> boo
     elif CONTROL.search(value):
         rec.violate(
             "wsgi.headers.value_control_char",
-            f"Your app passed the header {pair}, whose value holds a control character.",
+            tr(
+                "Your app passed the header {pair}, whose value holds a control character.",
+                pair=pair,
+            ),
             event=seq,
         )
     if value != value.strip(" \t"):
         rec.violate(
             "wsgi.headers.value_whitespace",
-            f"Your app passed the header {pair}, whose value starts or ends with "
-            "whitespace; gunicorn strips it, stricter servers (h11) refuse the response.",
+            tr(
+                "Your app passed the header {pair}, whose value starts or ends with whitespace; "
+                "gunicorn strips it, stricter servers (h11) refuse the response.",
+                pair=pair,
+            ),
             event=seq,
         )
     return ok and _header_meaning(name, value, out, rec, seq)
@@ -205,8 +253,12 @@ def _header_meaning(name: str, value: str, out: Checked, rec: Recorder, seq: int
     if lower in HOP_BY_HOP:
         rec.violate(
             "wsgi.headers.hop_by_hop",
-            f"Your app set '{name}: {value}'. {name} is a hop-by-hop header that only the "
-            "server may send; wsgiref raises an AssertionError, gunicorn silently drops it.",
+            tr(
+                "Your app set '{name}: {value}'. {name} is a hop-by-hop header that only the "
+                "server may send; wsgiref raises an AssertionError, gunicorn silently drops it.",
+                name=name,
+                value=value,
+            ),
             event=seq,
         )
         out.fail(f"Hop-by-hop header, '{name}: {value}', not allowed")
@@ -214,8 +266,11 @@ def _header_meaning(name: str, value: str, out: Checked, rec: Recorder, seq: int
     if lower == "status":
         rec.violate(
             "wsgi.headers.status_header",
-            f"Your app sent a header 'Status: {value}'; WSGI takes the status only from "
-            "start_response's first argument.",
+            tr(
+                "Your app sent a header 'Status: {value}'; WSGI takes the status only from "
+                "start_response's first argument.",
+                value=value,
+            ),
             event=seq,
         )
     if lower == "content-length":
@@ -223,8 +278,11 @@ def _header_meaning(name: str, value: str, out: Checked, rec: Recorder, seq: int
         if not (stripped.isascii() and stripped.isdigit()):
             rec.violate(
                 "wsgi.headers.bad_content_length",
-                f"Your app sent 'Content-Length: {value}'; it must be a whole number of "
-                "bytes such as '5'.",
+                tr(
+                    "Your app sent 'Content-Length: {value}'; it must be a whole number of bytes "
+                    "such as '5'.",
+                    value=value,
+                ),
                 event=seq,
             )
             out.fail(f"Invalid Content-Length: {value!r}")

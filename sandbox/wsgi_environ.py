@@ -34,6 +34,7 @@ from typing import Any
 from wsgiref.util import FileWrapper
 
 from sandbox import wire
+from sandbox.i18n import tr
 from sandbox.recorder import Recorder
 from sandbox.scenario import HttpRequest
 
@@ -134,18 +135,24 @@ def server_notes(
         rec.event(
             "note",
             {
-                "text": f"The server dropped the header(s) {', '.join(dropped)}: a name "
-                "with '_' would map to the same HTTP_* key as its '-' twin, so gunicorn "
-                "and werkzeug ignore such headers."
+                "text": tr(
+                    "The server dropped the header(s) {names}: a name with '_' would map to the "
+                    "same HTTP_* key as its '-' twin, so gunicorn and werkzeug ignore such "
+                    "headers.",
+                    names=", ".join(dropped),
+                )
             },
         )
     if split_path(req)[3]:
         rec.event(
             "note",
             {
-                "text": f"The path {req.path!r} starts with the root path "
-                f"{req.root_path!r}, so the server split it off into SCRIPT_NAME "
-                "(as gunicorn does)."
+                "text": tr(
+                    "The path {path} starts with the root path {root_path}, so the server split "
+                    "it off into SCRIPT_NAME (as gunicorn does).",
+                    path=repr(req.path),
+                    root_path=repr(req.root_path),
+                )
             },
         )
     if any(k.lower() == "expect" and v.lower() == "100-continue" for k, v in headers):

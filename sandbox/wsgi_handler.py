@@ -22,6 +22,7 @@ from typing import Any
 from sandbox import wire, wsgi_environ, wsgi_outcome
 from sandbox.asgi_scope import client_headers
 from sandbox.encoding import short_repr
+from sandbox.i18n import tr
 from sandbox.limits import EngineStop, RunTimeout
 from sandbox.recorder import Recorder
 from sandbox.scenario import HttpRequest
@@ -110,7 +111,10 @@ class _Handler:
                 # Raised by the call itself, before any line of the app ran.
                 self.rec.violate(
                     "wsgi.app.signature",
-                    f"Calling your app as app(environ, start_response) failed: {exc_text(exc)}.",
+                    tr(
+                        "Calling your app as app(environ, start_response) failed: {exc_text}.",
+                        exc_text=exc_text(exc),
+                    ),
                 )
             self.fail(exc, "call")
 
@@ -136,8 +140,12 @@ class _Handler:
             if problem is None:
                 self.rec.violate(
                     "wsgi.return.not_iterable",
-                    f"Your app returned {short_repr(result, 80)} ({a_type(result)}), "
-                    "which the server cannot iterate over.",
+                    tr(
+                        "Your app returned {result} ({result_type}), which the server cannot "
+                        "iterate over.",
+                        result=short_repr(result, 80),
+                        result_type=a_type(result),
+                    ),
                     event=seq,
                 )
             self.fail(exc, "iteration")
@@ -172,8 +180,12 @@ class _Handler:
                     if not quiet:
                         self.rec.violate(
                             "wsgi.body.not_bytes",
-                            f"Your app's iterable yielded {short_repr(chunk, 60)} "
-                            f"({a_type(chunk)}); every chunk must be bytes.",
+                            tr(
+                                "Your app's iterable yielded {chunk} ({chunk_type}); every chunk "
+                                "must be bytes.",
+                                chunk=short_repr(chunk, 60),
+                                chunk_type=a_type(chunk),
+                            ),
                             event=seq,
                         )
                     self.fail(AssertionError("write() argument must be a bytes instance"), "server")
@@ -203,8 +215,13 @@ class _Handler:
         if ex.len_value is not None and ex.len_value != index:
             self.rec.violate(
                 "wsgi.len.wrong",
-                f"len() of your {type(self.result).__name__} said {ex.len_value}, but "
-                f"iterating it gave {index} chunks.",
+                tr(
+                    "len() of your {result_type} said {len_value}, but iterating it gave {index} "
+                    "chunks.",
+                    result_type=type(self.result).__name__,
+                    len_value=ex.len_value,
+                    index=index,
+                ),
                 event=seq,
             )
 
@@ -249,8 +266,12 @@ class _Handler:
         if isinstance(exc, StreamAttributeError):
             self.rec.violate(
                 "wsgi.stream.other_method",
-                f"Your app used environ[{exc.stream!r}].{exc.attr}, which WSGI does not "
-                "guarantee; this server's stream does not have it.",
+                tr(
+                    "Your app used environ[{stream}].{attr}, which WSGI does not guarantee; this "
+                    "server's stream does not have it.",
+                    stream=repr(exc.stream),
+                    attr=exc.attr,
+                ),
                 event=seq,
             )
         ex.reraised = None

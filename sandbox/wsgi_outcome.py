@@ -16,6 +16,7 @@ from typing import Any
 
 from sandbox import wire
 from sandbox.encoding import short_repr
+from sandbox.i18n import tr
 from sandbox.recorder import Recorder
 from sandbox.wsgi_response import Exchange
 
@@ -35,16 +36,20 @@ def abort(ex: Exchange) -> None:
         rec.event(
             "note",
             {
-                "text": "The app failed before its headers were sent, so the server sent "
-                "its own 500 Internal Server Error (wsgiref and gunicorn do the same)."
+                "text": tr(
+                    "The app failed before its headers were sent, so the server sent its own 500 "
+                    "Internal Server Error (wsgiref and gunicorn do the same).",
+                )
             },
         )
         return
     rec.event(
         "note",
         {
-            "text": "The headers were already sent, so the server cannot send an error "
-            "page: it closes the connection and the client gets an incomplete response."
+            "text": tr(
+                "The headers were already sent, so the server cannot send an error page: it "
+                "closes the connection and the client gets an incomplete response.",
+            )
         },
     )
 
@@ -53,39 +58,60 @@ def return_problem(result: Any) -> tuple[str, str] | None:
     kind = type(result).__name__
     if result is None:
         return "wsgi.return.none", (
-            "Your app returned None (did it end without `return`?). The server cannot "
-            "iterate over None, so it answered 500."
+            tr(
+                "Your app returned None (did it end without `return`?). The server cannot iterate "
+                "over None, so it answered 500.",
+            )
         )
     if inspect.iscoroutine(result):
         result.close()  # never awaited; closing it avoids Python's warning
         return "wsgi.return.coroutine", (
-            "Calling your app returned a coroutine: it is `async def`, so none of its "
-            "code ran. A WSGI server never awaits."
+            tr(
+                "Calling your app returned a coroutine: it is `async def`, so none of its code "
+                "ran. A WSGI server never awaits.",
+            )
         )
     if isinstance(result, str):
         return "wsgi.return.str", (
-            f"Your app returned the str {short_repr(result, 60)}. The server iterates over "
-            "it and gets one character (a str) at a time, not bytes."
+            tr(
+                "Your app returned the str {result}. The server iterates over it and gets one "
+                "character (a str) at a time, not bytes.",
+                result=short_repr(result, 60),
+            )
         )
     if isinstance(result, bytes | bytearray):
-        first = f"the int {result[0]}" if result else "nothing"
+        first = tr("the int {value}", value=result[0]) if result else tr("nothing")
         return "wsgi.return.bytes", (
-            f"Your app returned {short_repr(result, 60)} itself, not a list. Iterating over "
-            f"bytes gives ints, so the server's first chunk was {first}, not a bytestring."
+            tr(
+                "Your app returned {result} itself, not a list. Iterating over bytes gives ints, "
+                "so the server's first chunk was {first}, not a bytestring.",
+                result=short_repr(result, 60),
+                first=first,
+            )
         )
     if isinstance(result, dict):
         return "wsgi.return.dict", (
-            f"Your app returned a dict ({short_repr(result, 60)}); the server iterates over "
-            "its keys. WSGI does not turn dicts into JSON."
+            tr(
+                "Your app returned a dict ({result}); the server iterates over its keys. WSGI "
+                "does not turn dicts into JSON.",
+                result=short_repr(result, 60),
+            )
         )
     if isinstance(result, set | frozenset):
         return "wsgi.return.set", (
-            f"Your app returned a {kind} ({short_repr(result, 60)}); a set has no order, "
-            "so several chunks would come out in any order."
+            tr(
+                "Your app returned a {kind} ({result}); a set has no order, so several chunks "
+                "would come out in any order.",
+                kind=kind,
+                result=short_repr(result, 60),
+            )
         )
     if isinstance(result, io.IOBase):
         return "wsgi.return.file", (
-            f"Your app returned a file object ({kind}); the server reads it line by line."
+            tr(
+                "Your app returned a file object ({kind}); the server reads it line by line.",
+                kind=kind,
+            )
         )
     return None
 
@@ -95,14 +121,20 @@ def head_note(response: dict[str, Any] | None, rec: Recorder) -> None:
     seq = rec.event(
         "note",
         {
-            "text": f"HEAD request: the server sent the headers only and dropped the "
-            f"{dropped} body bytes the app produced."
+            "text": tr(
+                "HEAD request: the server sent the headers only and dropped the {dropped} body "
+                "bytes the app produced.",
+                dropped=dropped,
+            )
         },
     )
     if dropped and not (response and response.get("server_generated")):
         rec.violate(
             "wsgi.head.body_sent",
-            f"Your app produced {dropped} body bytes for a HEAD request; the client never "
-            "sees them.",
+            tr(
+                "Your app produced {dropped} body bytes for a HEAD request; the client never sees "
+                "them.",
+                dropped=dropped,
+            ),
             event=seq,
         )

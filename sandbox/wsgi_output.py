@@ -18,6 +18,7 @@ from typing import Any
 
 from sandbox import wire, wsgi_checks
 from sandbox.encoding import short_repr
+from sandbox.i18n import tr
 from sandbox.recorder import Recorder
 from sandbox.scenario import HttpRequest
 from sandbox.wsgi_status import Checked
@@ -66,8 +67,11 @@ class Output:
         if code < 200 or code in wsgi_checks.NO_BODY:
             self._violate_once(
                 "wsgi.body.not_allowed",
-                f"Your app produced body bytes for a {code} response, which cannot have "
-                "a body; the server dropped them.",
+                tr(
+                    "Your app produced body bytes for a {code} response, which cannot have a "
+                    "body; the server dropped them.",
+                    code=code,
+                ),
                 seq,
             )
             return True
@@ -76,8 +80,11 @@ class Output:
             room = max(declared - self.sent, 0)
             self._violate_once(
                 "wsgi.content_length.too_many",
-                f"Your app declared Content-Length: {declared} but produced more; the "
-                f"server sent {declared} bytes and cut the rest.",
+                tr(
+                    "Your app declared Content-Length: {declared} but produced more; the server "
+                    "sent {declared} bytes and cut the rest.",
+                    declared=declared,
+                ),
                 seq,
             )
             data = data[:room]
@@ -96,15 +103,20 @@ class Output:
             if first:
                 self.rec.violate(
                     "wsgi.body.before_start_response",
-                    f"Your app produced {short_repr(first, 60)} before calling "
-                    "start_response, so the server had no status or headers to send first.",
+                    tr(
+                        "Your app produced {first} before calling start_response, so the server "
+                        "had no status or headers to send first.",
+                        first=short_repr(first, 60),
+                    ),
                     event=seq,
                 )
                 raise AssertionError("write() before start_response()")
             self.rec.violate(
                 "wsgi.start_response.not_called",
-                "Your app finished without ever calling start_response, so the server "
-                "had no status line to send.",
+                tr(
+                    "Your app finished without ever calling start_response, so the server had no "
+                    "status line to send.",
+                ),
                 event=seq,
             )
             raise AssertionError("start_response() was never called")
@@ -140,9 +152,13 @@ class Output:
             self.rec.event(
                 "note",
                 {
-                    "text": f"len() of the returned {type(self.result).__name__} is 1 and "
-                    "write() was not used, so the server took the first chunk as the "
-                    f"whole body and added Content-Length: {len(first)} (as wsgiref does)."
+                    "text": tr(
+                        "len() of the returned {result_type} is 1 and write() was not used, so "
+                        "the server took the first chunk as the whole body and added "
+                        "Content-Length: {first_len} (as wsgiref does).",
+                        result_type=type(self.result).__name__,
+                        first_len=len(first),
+                    )
                 },
             )
 
@@ -158,9 +174,13 @@ class Output:
         if declared is not None and self.sent < declared and not exempt:
             self.rec.violate(
                 "wsgi.content_length.too_few",
-                f"Your app declared Content-Length: {declared} but sent only {self.sent} "
-                "bytes. The client waits for the rest until the server closes the "
-                "connection, and the response fails.",
+                tr(
+                    "Your app declared Content-Length: {declared} but sent only {sent} bytes. The "
+                    "client waits for the rest until the server closes the connection, and the "
+                    "response fails.",
+                    declared=declared,
+                    sent=self.sent,
+                ),
                 event=seq,
             )
             return
@@ -171,8 +191,10 @@ class Output:
         self.rec.event(
             "note",
             {
-                "text": "The client has hung up: the server's send failed (BrokenPipeError), "
-                "so it stops the response and calls close()."
+                "text": tr(
+                    "The client has hung up: the server's send failed (BrokenPipeError), so it "
+                    "stops the response and calls close().",
+                )
             },
         )
         return False

@@ -16,6 +16,7 @@ from typing import Any
 
 from sandbox import wsgi_checks
 from sandbox.encoding import short_repr
+from sandbox.i18n import tr
 from sandbox.recorder import Recorder
 from sandbox.scenario import HttpRequest
 from sandbox.wsgi_output import Output
@@ -82,18 +83,23 @@ class Exchange(Output):
         if kwargs:
             self.rec.violate(
                 "wsgi.start_response.keyword_args",
-                f"Your app called start_response with keyword arguments "
-                f"({', '.join(k + '=...' for k in kwargs)}); WSGI callables take positional "
-                "arguments only.",
+                tr(
+                    "Your app called start_response with keyword arguments ({names}); WSGI "
+                    "callables take positional arguments only.",
+                    names=", ".join(k + "=..." for k in kwargs),
+                ),
                 event=seq,
             )
         unknown = set(params) - {"status", "headers", "exc_info"}
         if len(args) > 3 or unknown or not {"status", "headers"} <= set(params):
             self.rec.violate(
                 "wsgi.start_response.arg_count",
-                f"Your app called start_response with {len(args)} positional and "
-                f"{len(kwargs)} keyword arguments; it takes status, headers and an "
-                "optional exc_info.",
+                tr(
+                    "Your app called start_response with {args_len} positional and {kwargs_len} "
+                    "keyword arguments; it takes status, headers and an optional exc_info.",
+                    args_len=len(args),
+                    kwargs_len=len(kwargs),
+                ),
                 event=seq,
             )
             raise TypeError(
@@ -108,8 +114,11 @@ class Exchange(Output):
         elif self.started:
             self.rec.violate(
                 "wsgi.start_response.twice",
-                f"Your app called start_response a second time ({params['status']!r}) "
-                "without exc_info. The server raised 'Headers already set!'.",
+                tr(
+                    "Your app called start_response a second time ({status}) without exc_info. "
+                    "The server raised 'Headers already set!'.",
+                    status=repr(params["status"]),
+                ),
                 event=seq,
             )
             raise AssertionError("Headers already set!")
@@ -127,22 +136,27 @@ class Exchange(Output):
             self.write_used = True
             self.rec.violate(
                 "wsgi.write.used",
-                "Your app sends body bytes through write() instead of returning them.",
+                tr("Your app sends body bytes through write() instead of returning them."),
                 event=seq,
             )
         if self.iterating:
             self._violate_once(
                 "wsgi.write.in_iterable",
-                "Your app called write() while the server was iterating over the iterable "
-                "it returned; those bytes may go out in the wrong order.",
+                tr(
+                    "Your app called write() while the server was iterating over the iterable it "
+                    "returned; those bytes may go out in the wrong order.",
+                ),
                 seq,
             )
         self.check_trapped(seq)
         if type(data) is not bytes:
             self.rec.violate(
                 "wsgi.write.not_bytes",
-                f"Your app called write({short_repr(data, 60)}) with {a_type(data)}; "
-                "write() takes bytes.",
+                tr(
+                    "Your app called write({data}) with {data_type}; write() takes bytes.",
+                    data=short_repr(data, 60),
+                    data_type=a_type(data),
+                ),
                 event=seq,
             )
             raise AssertionError("write() argument must be a bytes instance")
@@ -155,8 +169,11 @@ class Exchange(Output):
             exc, self.reraised = self.reraised, None
             self.rec.violate(
                 "wsgi.exc_info.trapped",
-                f"start_response re-raised your {type(exc).__name__} because the headers "
-                "were already sent, but your app caught it and carried on.",
+                tr(
+                    "start_response re-raised your {exc_type} because the headers were already "
+                    "sent, but your app caught it and carried on.",
+                    exc_type=type(exc).__name__,
+                ),
                 event=seq,
             )
 
@@ -165,15 +182,20 @@ class Exchange(Output):
         if type(exc_info) is not tuple or len(exc_info) != 3:
             self.rec.violate(
                 "wsgi.exc_info.not_tuple",
-                f"Your app passed exc_info={short_repr(exc_info, 80)}; it must be the "
-                "tuple sys.exc_info() returns.",
+                tr(
+                    "Your app passed exc_info={exc_info}; it must be the tuple sys.exc_info() "
+                    "returns.",
+                    exc_info=short_repr(exc_info, 80),
+                ),
                 event=seq,
             )
         elif exc_info[1] is None:
             self.rec.violate(
                 "wsgi.exc_info.no_exception",
-                "Your app passed exc_info=(None, None, None): sys.exc_info() was called "
-                "when no exception was being handled.",
+                tr(
+                    "Your app passed exc_info=(None, None, None): sys.exc_info() was called when "
+                    "no exception was being handled.",
+                ),
                 event=seq,
             )
 
@@ -181,8 +203,10 @@ class Exchange(Output):
         self.rec.event(
             "note",
             {
-                "text": "The headers were already sent, so start_response re-raised the "
-                "app's exception (PEP 3333): it is too late to send an error page."
+                "text": tr(
+                    "The headers were already sent, so start_response re-raised the app's "
+                    "exception (PEP 3333): it is too late to send an error page.",
+                )
             },
         )
         value = exc_info[1] if type(exc_info) is tuple and len(exc_info) == 3 else None
@@ -193,14 +217,27 @@ class Exchange(Output):
 
     def _check_live(self, name: str, line: int | None) -> None:
         if self.finished:
-            text = f"The app called the {name}() of request {self.index}, which is over."
+            text = tr(
+                "The app called the {name}() of request {index}, which is over.",
+                name=name,
+                index=self.index,
+            )
             seq = self.rec.event("note", {"text": text}, line=line)
             now = self.rec.request_index
+            when = (
+                tr("during request {now}", now=now)
+                if now != self.index
+                else tr("after it had finished")
+            )
             self.rec.violate(
                 "wsgi.after_response",
-                f"Your app called the {name}() of request {self.index} "
-                + (f"during request {now}" if now != self.index else "after it had finished")
-                + "; that response is already complete.",
+                tr(
+                    "Your app called the {name}() of request {index} {when}; that response is "
+                    "already complete.",
+                    name=name,
+                    index=self.index,
+                    when=when,
+                ),
                 event=seq,
             )
             raise AssertionError(f"{name}() called after the response was finished")

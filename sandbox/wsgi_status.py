@@ -14,6 +14,7 @@ from http import HTTPStatus
 from typing import Any
 
 from sandbox.encoding import short_repr
+from sandbox.i18n import tr
 from sandbox.recorder import Recorder
 
 _STATUS = re.compile(r"(\d{3}) ")
@@ -24,7 +25,9 @@ _PHRASES = {s.phrase.lower(): s.value for s in HTTPStatus}
 def a_type(value: object) -> str:
     """'an int', 'a str': the value's type with its article, for messages."""
     name = type(value).__name__
-    return ("an " if name[:1].lower() in "aeiou" else "a ") + name
+    if name[:1].lower() in "aeiou":
+        return tr("an {type}", type=name)
+    return tr("a {type}", type=name)
 
 
 def exc_text(exc: BaseException) -> str:
@@ -54,9 +57,12 @@ def check_status(status: Any, out: Checked, rec: Recorder, seq: int) -> None:
     if type(status) is not str:
         rec.violate(
             "wsgi.status.not_str",
-            f"Your app passed the status {short_repr(status, 60)} ({a_type(status)}). "
-            "WSGI wants a "
-            "string such as '200 OK'.",
+            tr(
+                "Your app passed the status {status} ({status_type}). WSGI wants a string such as "
+                "'200 OK'.",
+                status=short_repr(status, 60),
+                status_type=a_type(status),
+            ),
             event=seq,
         )
         out.fail(f"Status must be of type str (got {short_repr(status, 60)})")
@@ -64,16 +70,22 @@ def check_status(status: Any, out: Checked, rec: Recorder, seq: int) -> None:
     if CONTROL.search(status):
         rec.violate(
             "wsgi.status.control_char",
-            f"Your app's status {status!r} contains a control character; a CR or LF "
-            "would split the status line.",
+            tr(
+                "Your app's status {status} contains a control character; a CR or LF would split "
+                "the status line.",
+                status=repr(status),
+            ),
             event=seq,
         )
         out.fail(f"Status contains a control character: {status!r}")
     if any(ord(c) > 255 for c in status):
         rec.violate(
             "wsgi.status.not_latin1",
-            f"Your app's status {status!r} has characters outside latin-1; the server "
-            "cannot encode it for the wire.",
+            tr(
+                "Your app's status {status} has characters outside latin-1; the server cannot "
+                "encode it for the wire.",
+                status=repr(status),
+            ),
             event=seq,
         )
         out.fail(f"Status is not latin-1: {status!r}")
@@ -81,8 +93,12 @@ def check_status(status: Any, out: Checked, rec: Recorder, seq: int) -> None:
     if match is None:
         rec.violate(
             "wsgi.status.format",
-            f"Your app passed the status {status!r}; it must start with a three-digit "
-            f"code and one space, like {_suggest(status)!r}.",
+            tr(
+                "Your app passed the status {status}; it must start with a three-digit code and "
+                "one space, like {suggest}.",
+                status=repr(status),
+                suggest=repr(_suggest(status)),
+            ),
             event=seq,
         )
         out.fail(
@@ -94,8 +110,11 @@ def check_status(status: Any, out: Checked, rec: Recorder, seq: int) -> None:
     if out.fatal is None and (reason != reason.strip() or status != status.strip()):
         rec.violate(
             "wsgi.status.format",
-            f"Your app's status {status!r} has extra whitespace; the status is the code, "
-            "one space, and the reason phrase, nothing around them.",
+            tr(
+                "Your app's status {status} has extra whitespace; the status is the code, one "
+                "space, and the reason phrase, nothing around them.",
+                status=repr(status),
+            ),
             event=seq,
         )
     _status_code(code, reason.strip(), rec, seq)
@@ -116,15 +135,18 @@ def _status_code(code: int, reason: str, rec: Recorder, seq: int) -> None:
     if not 100 <= code <= 599:
         rec.violate(
             "wsgi.status.code_range",
-            f"Your app sent status code {code}; HTTP codes run from 100 to 599.",
+            tr("Your app sent status code {code}; HTTP codes run from 100 to 599.", code=code),
             event=seq,
         )
         return
     if code < 200:
         rec.violate(
             "wsgi.status.informational",
-            f"Your app sent {code} as its response status. A 1xx is interim, so the "
-            "client keeps waiting for a final response that never comes.",
+            tr(
+                "Your app sent {code} as its response status. A 1xx is interim, so the client "
+                "keeps waiting for a final response that never comes.",
+                code=code,
+            ),
             event=seq,
         )
         return
@@ -133,8 +155,12 @@ def _status_code(code: int, reason: str, rec: Recorder, seq: int) -> None:
     except ValueError:
         rec.violate(
             "wsgi.status.unknown_code",
-            f"Your app sent status code {code}, which is not registered; clients will "
-            f"treat it as a generic {code // 100}xx.",
+            tr(
+                "Your app sent status code {code}, which is not registered; clients will treat it "
+                "as a generic {klass}xx.",
+                code=code,
+                klass=code // 100,
+            ),
             event=seq,
         )
         return
@@ -142,7 +168,13 @@ def _status_code(code: int, reason: str, rec: Recorder, seq: int) -> None:
     if other is not None and other != code:
         rec.violate(
             "wsgi.status.reason_mismatch",
-            f"Your app sent '{code} {reason}', but '{reason}' is the phrase of {other}; "
-            f"clients act on the number, so this is a {code} ({phrase}).",
+            tr(
+                "Your app sent '{code} {reason}', but '{reason}' is the phrase of {other}; "
+                "clients act on the number, so this is a {code} ({phrase}).",
+                code=code,
+                reason=reason,
+                other=other,
+                phrase=phrase,
+            ),
             event=seq,
         )

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sandbox.encoding import short_repr
+from sandbox.i18n import tr
 from sandbox.recorder import Recorder
 from sandbox.wsgi_status import a_type
 
@@ -64,10 +65,17 @@ class InputStream:
         if self._length is not None and isinstance(size, int) and size > left:
             self._rec.violate(
                 "wsgi.input.read_past_length",
-                f"Your app called read({size}) when only {left} of the {self._length} "
-                f"bytes of CONTENT_LENGTH were left. This server returned {len(data)} "
-                f"bytes; wsgiref's simple server would wait for {size - left} more bytes "
-                "that the client never sends.",
+                tr(
+                    "Your app called read({size}) when only {left} of the {length} bytes of "
+                    "CONTENT_LENGTH were left. This server returned {data_len} bytes; wsgiref's "
+                    "simple server would wait for {missing} more bytes that the client never "
+                    "sends.",
+                    size=size,
+                    left=left,
+                    length=self._length,
+                    data_len=len(data),
+                    missing=size - left,
+                ),
             )
         return data
 
@@ -92,8 +100,10 @@ class InputStream:
         self.closed_by_app = True
         self._rec.violate(
             "wsgi.input.closed",
-            "Your app called environ['wsgi.input'].close(). The stream is the server's "
-            "(usually the client's socket); any later read now fails.",
+            tr(
+                "Your app called environ['wsgi.input'].close(). The stream is the server's "
+                "(usually the client's socket); any later read now fails.",
+            ),
             event=self._rec.event("input.read", {"method": "close"}, line=self._line()),
         )
         self._buf.close()
@@ -150,8 +160,10 @@ class ErrorStream:
     def close(self) -> None:
         self._rec.violate(
             "wsgi.errors.closed",
-            "Your app called environ['wsgi.errors'].close(). That is the server's log "
-            "(wsgiref passes sys.stderr itself): everything written after this is lost.",
+            tr(
+                "Your app called environ['wsgi.errors'].close(). That is the server's log "
+                "(wsgiref passes sys.stderr itself): everything written after this is lost.",
+            ),
             event=self._rec.event("errors.write", {"method": "close"}, line=self._line()),
         )
         self._closed = True
@@ -168,8 +180,12 @@ class ErrorStream:
     def _not_str(self, value: object, seq: int) -> None:
         self._rec.violate(
             "wsgi.errors.not_str",
-            f"Your app wrote {short_repr(value, 80)} ({a_type(value)}) to "
-            "wsgi.errors, which is a text stream and takes str.",
+            tr(
+                "Your app wrote {value} ({value_type}) to wsgi.errors, which is a text stream and "
+                "takes str.",
+                value=short_repr(value, 80),
+                value_type=a_type(value),
+            ),
             event=seq,
         )
         raise TypeError(f"write() argument must be str, not {type(value).__name__}")

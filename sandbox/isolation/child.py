@@ -32,10 +32,11 @@ import time
 from typing import Any, NoReturn
 
 import sandbox
-from sandbox import asgi, engine
+from sandbox import asgi, engine, i18n
 from sandbox.isolation import capabilities, handoff, mounts, seccomp_filter, tree
 from sandbox.isolation.config import Limits
 from sandbox.isolation.walls import Walls
+from sandbox.lab import run_lab
 
 
 def child_main(job: dict[str, Any], result_fd: int, limits: Limits, slot: int) -> NoReturn:
@@ -83,15 +84,28 @@ handoff.register_prepared(child_main, prepare_child, pid_namespace=True, self_te
 
 
 def run_job(job: dict[str, Any], limits: Limits, isolation: dict[str, Any]) -> bytes:
-    """Run the engine; the trace as JSON bytes, never more than ``limits.result_bytes``."""
+    """Run the engine; the trace as JSON bytes, never more than ``limits.result_bytes``.
+
+    ``job["lang"]`` ("en" by default, "zh") is the language of the trace's messages.
+    """
+    with i18n.use_lang(job.get("lang")):
+        return _run_job(job, limits, isolation)
+
+
+def _run_job(job: dict[str, Any], limits: Limits, isolation: dict[str, Any]) -> bytes:
     try:
-        trace = engine.run(
-            job["code"],
-            job["scenario"],
-            interface=job.get("interface", "auto"),
-            app=job.get("app", "app"),
-            timeout_s=limits.engine_timeout_s,
-        )
+        if job.get("kind") == "lab":  # the concurrency lab (Executor.lab; docs/lab.md)
+            trace = run_lab(job["code"], job.get("lab"), interface=job.get("interface", "auto"),
+                            app=job.get("app", "app"), lang=job.get("lang", "en"),
+                            timeout_s=limits.engine_timeout_s)
+        else:
+            trace = engine.run(
+                job["code"],
+                job["scenario"],
+                interface=job.get("interface", "auto"),
+                app=job.get("app", "app"),
+                timeout_s=limits.engine_timeout_s,
+            )
         error = trace.get("error") or {}
         if error.get("type") == "MemoryError":
             trace["outcome"] = "memory_limit"
@@ -103,29 +117,32 @@ def run_job(job: dict[str, Any], limits: Limits, isolation: dict[str, Any]) -> b
         # The bomb's objects are gone with its frames; there is room for a short trace now.
         trace = {}
         gc.collect()
-        return _short_trace(job, "memory_limit", "MemoryError", _MEMORY_MESSAGE, isolation)
+        return _short_trace(job, "memory_limit", "MemoryError", _memory_message(), isolation)
     except Exception as exc:  # e.g. a value json cannot encode: an engine bug, said plainly
         return _short_trace(
             job, "crashed", "InternalError",
-            f"The sandbox could not encode the trace of this run ({type(exc).__name__}). "
-            "This is a bug in the tutorial, not in your code.",
+            i18n.tr("The sandbox could not encode the trace of this run ({exc_type}). "
+                    "This is a bug in the tutorial, not in your code.",
+                    exc_type=type(exc).__name__),
             isolation,
         )
     if len(data) > limits.result_bytes:
         del trace
         return _short_trace(
             job, "output_limit", "OutputLimit",
-            f"The trace of this run is larger than {limits.result_bytes // 1024} KiB, so it "
-            "was not sent back. Send fewer or smaller messages, and print less.",
+            i18n.tr("The trace of this run is larger than {kib} KiB, so it "
+                    "was not sent back. Send fewer or smaller messages, and print less.",
+                    kib=limits.result_bytes // 1024),
             isolation,
         )
     return data
 
 
-_MEMORY_MESSAGE = (
-    "Your code used more memory than a run may have, so it was stopped. "
-    "Look for a list or bytes object that keeps growing."
-)
+def _memory_message() -> str:
+    return i18n.tr(
+        "Your code used more memory than a run may have, so it was stopped. "
+        "Look for a list or bytes object that keeps growing."
+    )
 
 
 def _short_trace(
@@ -160,6 +177,7 @@ def prepare() -> None:
     with contextlib.suppress(OSError):  # the reason is recorded when a child tries it
         seccomp_filter.program()
     mounts.plan()
+    i18n.preload()  # the translations, read now: the walls may hide the files later
     _warm_up()
     for info in pkgutil.walk_packages(sandbox.__path__, "sandbox."):
         if not info.name.startswith("sandbox.isolation."):

@@ -27,6 +27,7 @@ import os
 import sys
 from typing import Any
 
+from sandbox import i18n
 from sandbox.isolation import outcomes, protocol, spawn
 from sandbox.isolation.config import Limits
 from sandbox.isolation.link import DEFAULT_CHILD, Link, ZygoteDied, import_path
@@ -154,16 +155,29 @@ class Executor:
 
     # -- runs ----------------------------------------------------------------------------
     async def run(
-        self, code: str, scenario: dict[str, Any], *, interface: str = "auto", app: str = "app"
+        self,
+        code: str,
+        scenario: dict[str, Any],
+        *,
+        interface: str = "auto",
+        app: str = "app",
+        lang: str = "en",
     ) -> dict[str, Any]:
-        """The trace of ``code`` run against ``scenario`` in a fresh, walled-in process."""
+        """The trace of ``code`` run against ``scenario`` in a fresh, walled-in process.
+
+        ``lang`` ("en", "zh") is the language of the trace's messages (sandbox.i18n).
+        """
         if self._closing:
             raise RuntimeError("this Executor is closed")
-        parse(scenario)  # ScenarioError: the caller's mistake, reported before queueing
+        lang = i18n.normalize(lang)
+        with i18n.use_lang(lang):  # the ScenarioError in the learner's language
+            parse(scenario)  # ScenarioError: the caller's mistake, reported before queueing
         if interface not in INTERFACES:
             raise ValueError(f"interface must be one of {', '.join(INTERFACES)}, not {interface!r}")
-        body = protocol.dumps({"code": code, "scenario": scenario, "interface": interface,
-                               "app": app})
+        job = {"code": code, "scenario": scenario, "interface": interface, "app": app}
+        if lang != i18n.DEFAULT_LANG:  # the child reads English when the key is absent
+            job["lang"] = lang
+        body = protocol.dumps(job)
         if len(body) > protocol.MAX_JOB_BYTES:
             raise ValueError(f"the code and scenario are {len(body)} bytes; the most is "
                              f"{protocol.MAX_JOB_BYTES}")
@@ -172,8 +186,41 @@ class Executor:
         slot = await self.pool.acquire()
         # The slot (and its uid) is released only when the run has really ended: a client
         # that goes away must not let a new run share a uid with a run still going.
-        task = self._spawn_task(self._run_in_slot(slot, body, interface, app))
+        with i18n.use_lang(lang):  # the task copies this context: its messages are in `lang`
+            task = self._spawn_task(self._run_in_slot(slot, body, interface, app))
         return await asyncio.shield(task)
+
+    async def lab(
+        self, code: str, options: dict[str, Any], *, interface: str = "auto", app: str = "app",
+        lang: str = "en",
+    ) -> dict[str, Any]:
+        """The concurrency lab (docs/lab.md) on ``code``, in a walled-in process like ``run``.
+
+        ``LabOptionsError`` (bad options, past a cap) propagates before any queueing.
+        """
+        from sandbox.lab import parse_options
+        from sandbox.lab.result import complete
+
+        if self._closing:
+            raise RuntimeError("this Executor is closed")
+        with i18n.use_lang(lang):  # a LabOptionsError in the learner's language
+            opts = parse_options(options)
+        if interface not in ("auto", "wsgi", "asgi"):
+            raise ValueError(f"interface must be auto, wsgi or asgi, not {interface!r}")
+        lang = i18n.normalize(lang)
+        body = protocol.dumps({"kind": "lab", "code": code, "lab": options,
+                               "interface": interface, "app": app, "lang": lang})
+        if len(body) > protocol.MAX_JOB_BYTES:
+            raise ValueError(f"the code is {len(body)} bytes; the most is {protocol.MAX_JOB_BYTES}")
+        if self._loop is None:
+            await self.start()
+        slot = await self.pool.acquire()
+        with i18n.use_lang(lang):
+            task = self._spawn_task(self._run_in_slot(slot, body, interface, app))
+        trace = await asyncio.shield(task)
+        server = None if opts.server is None else opts.server.as_json()
+        return complete(trace, interface=interface, app=app, requests=opts.requests,
+                        server=server)
 
     async def _run_in_slot(
         self, slot: int, body: bytes, interface: str, app: str
@@ -184,8 +231,8 @@ class Executor:
             answer = await self._dispatch(slot, body)
         except ZygoteDied:
             return outcomes.crashed(
-                "The sandbox restarted while your code was running, so this run was lost. "
-                "Run it again.", interface=interface, app=app)
+                i18n.tr("The sandbox restarted while your code was running, so this run was "
+                        "lost. Run it again."), interface=interface, app=app)
         finally:
             self.pool.release(slot, ran_s=self._loop.time() - started)
         return outcomes.to_trace(answer, self.limits, interface=interface, app=app,
@@ -211,7 +258,13 @@ class Executor:
             raise ZygoteDied("the zygote stopped answering") from None
 
     def run_sync(
-        self, code: str, scenario: dict[str, Any], *, interface: str = "auto", app: str = "app"
+        self,
+        code: str,
+        scenario: dict[str, Any],
+        *,
+        interface: str = "auto",
+        app: str = "app",
+        lang: str = "en",
     ) -> dict[str, Any]:
         """``run`` for synchronous callers; call ``close_sync`` when done."""
         try:
@@ -226,10 +279,10 @@ class Executor:
             if self._own_loop is None:
                 self._own_loop = asyncio.new_event_loop()
             return self._own_loop.run_until_complete(
-                self.run(code, scenario, interface=interface, app=app))
+                self.run(code, scenario, interface=interface, app=app, lang=lang))
         # Started by an event loop in another thread: run there and wait.
         future = asyncio.run_coroutine_threadsafe(
-            self.run(code, scenario, interface=interface, app=app), self._loop)
+            self.run(code, scenario, interface=interface, app=app, lang=lang), self._loop)
         return future.result()
 
     # -- reports -------------------------------------------------------------------------

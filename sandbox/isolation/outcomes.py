@@ -15,6 +15,7 @@ from typing import Any
 
 from sandbox.asgi import SPEC_VERSIONS
 from sandbox.engine import ENGINE_VERSION
+from sandbox.i18n import tr
 from sandbox.isolation import protocol
 from sandbox.isolation.config import Limits
 
@@ -70,9 +71,9 @@ def to_trace(
             ending = _ending({**answer, "result": None}, limits, cpu_ms)
             if ending is None or (answer.get("exit_code", 0) == 0 and "signal" not in answer):
                 ending = ("crashed", "Crashed",
-                          "The process running your code sent back something that is not a "
-                          f"trace ({exc}). Does your code write to file descriptors it did not "
-                          "open?")
+                          tr("The process running your code sent back something that is not a "
+                             "trace ({problem}). Does your code write to file descriptors it did "
+                             "not open?", problem=exc))
         else:
             _memory(trace, limits)
     if ending is not None:
@@ -97,34 +98,35 @@ def _ending(answer: dict[str, Any], limits: Limits, cpu_ms: float) -> tuple[str,
     sig = answer.get("signal")
     if answer.get("spawn_error"):
         return ("crashed", "Crashed",
-                f"The sandbox could not start a process for your run ({answer['spawn_error']}). "
-                "Wait a moment and run it again.")
+                tr("The sandbox could not start a process for your run ({problem}). "
+                   "Wait a moment and run it again.", problem=answer["spawn_error"]))
     if answer.get("wall_killed"):
         return ("timeout", "Timeout",
-                f"Your code was still running after {limits.wall_s:g} seconds, so the sandbox "
-                "stopped it. Look for a loop that never ends, a sleep, or an await that never "
-                "returns.")
+                tr("Your code was still running after {seconds} seconds, so the sandbox "
+                   "stopped it. Look for a loop that never ends, a sleep, or an await that never "
+                   "returns.", seconds=f"{limits.wall_s:g}"))
     if answer.get("oversize"):
         return ("output_limit", "OutputLimit",
-                f"Your run produced more than {limits.result_bytes / MIB:g} MiB of trace, so "
-                "the sandbox stopped it. Send or print less.")
+                tr("Your run produced more than {mib} MiB of trace, so "
+                   "the sandbox stopped it. Send or print less.",
+                   mib=f"{limits.result_bytes / MIB:g}"))
     hard_cpu_kill = sig == SIGKILL and cpu_ms >= limits.cpu_hard_s * 900  # 90 % of the limit
     if sig is not None and (sig == SIGXCPU or hard_cpu_kill):
         return ("cpu_limit", "CpuLimit",
-                f"Your code used more than {limits.cpu_soft_s:g} second(s) of processor time, "
-                "so the sandbox stopped it. Look for a loop that never ends or work that "
-                "grows too fast.")
+                tr("Your code used more than {seconds} second(s) of processor time, "
+                   "so the sandbox stopped it. Look for a loop that never ends or work that "
+                   "grows too fast.", seconds=f"{limits.cpu_soft_s:g}"))
     if answer.get("result") is not None:
         return None
     if sig is not None:
         return ("crashed", "Crashed",
-                f"The process running your code was killed by {_signal_name(int(sig))} before "
-                "it could report back. If your code builds something huge or recurses very "
-                "deeply, that is the likely cause.")
+                tr("The process running your code was killed by {signal} before "
+                   "it could report back. If your code builds something huge or recurses very "
+                   "deeply, that is the likely cause.", signal=_signal_name(int(sig))))
     return ("crashed", "Crashed",
-            f"The process running your code ended with exit status {answer.get('exit_code')} "
-            "before it could report back: something called os._exit() or ended the "
-            "interpreter.")
+            tr("The process running your code ended with exit status {status} "
+               "before it could report back: something called os._exit() or ended the "
+               "interpreter.", status=answer.get("exit_code")))
 
 
 def _memory(trace: dict[str, Any], limits: Limits) -> None:
@@ -135,6 +137,7 @@ def _memory(trace: dict[str, Any], limits: Limits) -> None:
     ):
         trace["outcome"] = "memory_limit"
         error["message"] = (
-            f"Your code tried to use more than {limits.data_bytes / MIB:g} MiB of memory, "
-            "so Python raised MemoryError. " + str(error.get("message") or "")
+            tr("Your code tried to use more than {mib} MiB of memory, so Python raised "
+               "MemoryError.", mib=f"{limits.data_bytes / MIB:g}")
+            + " " + str(error.get("message") or "")
         ).strip()

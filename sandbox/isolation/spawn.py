@@ -152,8 +152,15 @@ def child(cfg: dict[str, Any]) -> NoReturn:
 
     job = json.loads(body)
     _rlimits(limits)
-    result = run(job["code"], job["scenario"], interface=job["interface"], app=job["app"],
-                 timeout_s=limits.engine_timeout_s)
+    if job.get("kind") == "lab":  # the concurrency lab (Executor.lab)
+        from sandbox.lab import run_lab
+
+        result = run_lab(job["code"], job.get("lab"), interface=job["interface"],
+                         app=job["app"], lang=job.get("lang", "en"),
+                         timeout_s=limits.engine_timeout_s)
+    else:
+        result = run(job["code"], job["scenario"], interface=job["interface"], app=job["app"],
+                     timeout_s=limits.engine_timeout_s, lang=job.get("lang", "en"))
     data = memoryview(protocol.dumps(result))
     while data:
         data = data[os.write(out, data):]

@@ -341,3 +341,19 @@ app = Starlette(routes=[WebSocketRoute("/ws", echo)])
     errors = [v for v in trace["violations"] if v["severity"] == "error"]
     assert not errors, errors
     assert trace["response"]["messages"][1]["text"] == "HI"
+
+
+def test_tuple_header_pairs_in_accept_are_not_value_tuple() -> None:
+    # The spec types websocket.accept headers as Iterable[[bytes, bytes]], as it does
+    # HTTP response headers: tuple pairs are fine there, a tuple elsewhere is not.
+    code = '''
+async def app(scope, receive, send):
+    await receive()
+    await send({"type": "websocket.accept", "headers": [(b"x-room", b"1")]})
+    await send({"type": "websocket.send", "text": "hi", "extra": (1, 2)})
+    await send({"type": "websocket.close"})
+'''
+    trace = run(code, ws())
+    flagged = [v for v in trace["violations"] if v["rule"] == "asgi.value_tuple"]
+    assert len(flagged) == 1
+    assert "extra" in flagged[0]["message"]
