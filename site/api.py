@@ -17,6 +17,7 @@ from typing import Any, NoReturn, TypeVar
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
+from wsgi_asgi_tour import i18n, lang_choice
 from wsgi_asgi_tour.errors import NO_STORE, JSONResponse, error
 
 from sandbox.isolation.pool import Busy
@@ -25,7 +26,7 @@ from sandbox.scenario import ScenarioError
 log = logging.getLogger("wsgi_asgi_tour")
 
 T = TypeVar("T")
-RUN_KEYS = ("interface", "code", "app", "scenario")
+RUN_KEYS = ("interface", "code", "app", "scenario", "lang")
 INTERFACES = ("wsgi", "asgi", "auto")
 
 
@@ -43,42 +44,44 @@ class RunRequest:
     scenario: dict[str, Any]
     interface: str = "auto"
     app: str = "app"
+    lang: str = "en"  # the language of the trace's explanations (sandbox.i18n)
 
 
 async def run(request: Request) -> Response:
     settings = request.app.state.settings
+    job = None
     try:
-        job = parse_run_request(await read_body(request, settings.max_body_bytes))
+        job = parse_run_request(await read_body(request, settings.max_body_bytes),
+                                request.headers.get("accept-language", ""))
         trace = await execute(request, job)
     except Exception as exc:
-        return failure_response(exc)
+        return failure_response(exc, job.lang if job else "en")
     return JSONResponse(trace, headers=NO_STORE)
 
 
 async def execute(request: Request, job: RunRequest) -> dict[str, Any]:
     """Run ``job`` in the sandbox for ``request``; gives up if the client hangs up."""
     return await unless_gone(request, request.app.state.executor.run(
-        job.code, job.scenario, interface=job.interface, app=job.app))
+        job.code, job.scenario, interface=job.interface, app=job.app, lang=job.lang))
 
 
-def failure_response(exc: Exception) -> Response:
-    """The answer for anything that kept a run from producing a trace."""
+def failure_response(exc: Exception, lang: str = "en") -> Response:
+    """The answer for anything that kept a run from producing a trace; the messages a
+    learner meets while coding (a bad scenario, busy, our bug) are in `lang`."""
     if isinstance(exc, ClientGone | ClientDisconnect):
         return Response(status_code=499)  # nginx's "client closed request"; nobody reads it
     if isinstance(exc, ApiError):
         return error(exc.status, exc.code, exc.message)
     if isinstance(exc, ScenarioError):
-        return error(400, "bad_scenario", f"The scenario is not valid: {exc}")
+        return error(400, "bad_scenario", i18n.t("api.bad_scenario", lang, error=exc))
     if isinstance(exc, Busy):
         seconds = max(1, math.ceil(exc.retry_after))
         return error(
-            503, "busy",
-            f"Every run slot is busy and the queue is full; try again in {seconds} s.",
+            503, "busy", i18n.t("api.busy", lang, seconds=seconds),
             headers={"retry-after": str(seconds)})
     # The learner's failures come back inside the trace; reaching here is our bug.
     log.error("run failed in the execution service", exc_info=exc)
-    return error(500, "internal", "The server failed to run your code; this is a bug in "
-                 "the tour, not in your code. Try again, and report it if it persists.")
+    return error(500, "internal", i18n.t("api.internal", lang))
 
 
 class ClientGone(Exception):
@@ -144,26 +147,25 @@ def summary(capabilities: dict[str, Any], *, detail: bool) -> dict[str, Any]:
 
 
 async def read_body(request: Request, limit: int) -> bytes:
+    lang = lang_choice.from_accept_language(request.headers.get("accept-language", ""))
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        _too_large(limit)  # refuse before reading a byte of it
+        _too_large(limit, lang)  # refuse before reading a byte of it
     parts: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            _too_large(limit)
+            _too_large(limit, lang)
         parts.append(chunk)
     return b"".join(parts)
 
 
-def _too_large(limit: int) -> NoReturn:
-    raise ApiError(413, "body_too_large",
-                   f"The request body is larger than {limit // 1024} KiB; send shorter code "
-                   "or a smaller scenario body.")
+def _too_large(limit: int, lang: str = "en") -> NoReturn:
+    raise ApiError(413, "body_too_large", i18n.t("api.too_large", lang, kib=limit // 1024))
 
 
-def parse_run_request(body: bytes) -> RunRequest:
+def parse_run_request(body: bytes, accept_language: str = "") -> RunRequest:
     """Check the request's shape; the scenario's own checks are the engine's."""
     try:
         data = json.loads(body, parse_constant=_no_constant)
@@ -191,6 +193,9 @@ def parse_run_request(body: bytes) -> RunRequest:
              f"got {_show(app)}.")
     if not isinstance(scenario, dict):
         _bad(f'"scenario" must be a JSON object describing the request, got {_kind(scenario)}.')
+    lang = data.get("lang", lang_choice.from_accept_language(accept_language))
+    if lang not in i18n.languages():
+        _bad(f'"lang" must be one of {", ".join(map(repr, i18n.languages()))}; got {_show(lang)}.')
     try:  # "\ud800" is valid JSON but no text: it cannot reach the sandbox as UTF-8
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except RecursionError:
@@ -198,7 +203,7 @@ def parse_run_request(body: bytes) -> RunRequest:
     except UnicodeEncodeError:
         _bad("The request contains an unpaired surrogate escape (such as \\ud800), "
              "which is not a character; remove it.")
-    return RunRequest(code=code, scenario=scenario, interface=interface, app=app)
+    return RunRequest(code=code, scenario=scenario, interface=interface, app=app, lang=lang)
 
 
 def _bad(message: str) -> NoReturn:

@@ -17,8 +17,8 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
-from wsgi_asgi_tour import api, check_api, i18n
+from starlette.routing import Route, WebSocketRoute
+from wsgi_asgi_tour import api, check_api, follow, i18n, lab_api
 from wsgi_asgi_tour.errors import error
 from wsgi_asgi_tour.lessons import load_course
 from wsgi_asgi_tour.pages import Pages
@@ -45,20 +45,34 @@ def create_app(settings: Settings | None = None, *, executor: Executor | None = 
         Route("/lessons", pages.endpoint, methods=["GET"]),
         Route("/lessons/{slug}", pages.endpoint, methods=["GET"]),
         Route("/playground", pages.endpoint, methods=["GET"]),
+        Route("/lab", pages.endpoint, methods=["GET"]),
+        Route("/compare", pages.endpoint, methods=["GET"]),
         Route("/rules", pages.endpoint, methods=["GET"]),
         Route("/static/{version}/{path:path}", static.endpoint, methods=["GET"]),
         Route("/api/health", api.health, methods=["GET"]),
         Route("/api/run", api.run, methods=["POST"]),
+        Route("/api/lab", lab_api.lab, methods=["POST"]),
         Route("/api/check", check_api.check, methods=["POST"]),
         Route("/api/solution", check_api.solution, methods=["POST"]),
+        # Follow mode (docs/follow.md): a teacher opens a room, students follow its runs.
+        Route("/follow/{room}", pages.endpoint, methods=["GET"]),
+        Route("/api/rooms", follow.create_room, methods=["POST"]),
+        WebSocketRoute("/ws/rooms/{room}", follow.room_socket),
     ]
+    # Every other language's pages live under its prefix (/zh/, /zh/rules, ...): the
+    # page table knows which exist (Pages renders each page in every language).
+    for lang in i18n.languages()[1:]:
+        routes.append(Route(i18n.prefix(lang), pages.endpoint, methods=["GET"]))
+        routes.append(Route(i18n.prefix(lang) + "/{path:path}", pages.endpoint,
+                            methods=["GET"]))
 
     # Outermost first. Security wraps everything so its headers reach every answer,
     # the rate limiter's 429s included.
     middleware = [Middleware(SecurityMiddleware, settings=settings)]
     if settings.hosted:
         middleware.append(Middleware(
-            RateLimitMiddleware, rate_per_s=settings.rate_per_s, burst=settings.rate_burst))
+            RateLimitMiddleware, rate_per_s=settings.rate_per_s, burst=settings.rate_burst,
+            paths=("/api/run", "/api/lab", "/api/rooms")))  # a room costs a run: rooms are capped
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

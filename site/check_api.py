@@ -25,18 +25,22 @@ CHECK_KEYS = ("lesson", "code", "lang")
 
 async def check(request: Request) -> Response:
     settings = request.app.state.settings
+    lang = "en"
     try:
         data = _object(await read_body(request, settings.max_body_bytes), CHECK_KEYS)
         lesson, exercise = _exercise(request, data)
+        # The page's language (_exercise checked it): an untranslated lesson in a Chinese
+        # page still gets Chinese check and engine messages from the catalogs.
+        lang = str(data.get("lang", "en"))
         code = data.get("code")
         if not isinstance(code, str):
             _bad('"code" must be your app\'s source code as a string.')
         job = RunRequest(code=code, scenario=exercise.scenario, interface=exercise.interface,
-                         app=exercise.app)
+                         app=exercise.app, lang=lang)
         trace = await execute(request, job)
     except Exception as exc:
-        return failure_response(exc)
-    verdict = checks.report(exercise.checks, trace, lesson.lang)
+        return failure_response(exc, lang)
+    verdict = checks.report(exercise.checks, trace, lang)
     return JSONResponse(
         {"lesson": lesson.slug, "passed": verdict["passed"], "summary": verdict["summary"],
          "checks": verdict["results"], "trace": trace},

@@ -10,6 +10,7 @@ wrote its own ``pass``/``fail`` words. The kinds are listed in docs/lessons.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -87,6 +88,10 @@ def report(checks: tuple[Check, ...] | list[Check], trace: Mapping[str, Any],
             "results": [r.to_json() for r in results]}
 
 
+PARTIES = ("server", "client", "app")  # values of a check's "by" (check_rules.py)
+COUNT_WORDS = re.compile(r"\b(equals|min|max) (\d+)")
+
+
 def _one(check: Check, trace: Mapping[str, Any], lang: str) -> CheckResult:
     evaluator: Callable[[Any, Mapping[str, Any], int | None], Outcome] = EVALUATORS[check.kind]
     outcome = evaluator(check.value, trace, check.request)
@@ -96,5 +101,11 @@ def _one(check: Check, trace: Mapping[str, Any], lang: str) -> CheckResult:
         return CheckResult(False, t("check.no_response", lang, request=check.request), check)
     own = check.pass_message if outcome.passed else check.fail_message
     suffix = "pass" if outcome.passed else "fail"
-    message = own or t(f"check.{outcome.key}_{suffix}", lang, **outcome.params)
+    # "by" names a side of the connection: a word of the learner's language too.
+    params = {k: t(f"check.party_{v}", lang) if k in ("by", "expected_by") and v in PARTIES
+              else v for k, v in outcome.params.items()}
+    if outcome.key == "event_count":  # "equals 1, max 3" (check_rules.py) in words
+        params["expected"] = COUNT_WORDS.sub(
+            lambda m: t(f"check.count_{m[1]}", lang, n=m[2]), str(params["expected"]))
+    message = own or t(f"check.{outcome.key}_{suffix}", lang, **params)
     return CheckResult(outcome.passed, message, check)

@@ -19,17 +19,20 @@ import json
 import os
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from wsgi_asgi_tour import i18n as strings
 from wsgi_asgi_tour.cli_args import build_parser
+from wsgi_asgi_tour.cli_lab import cmd_lab
 
 import sandbox
-from sandbox import rules
+from sandbox import i18n, rules
 from sandbox.render_colors import ANSI, PLAIN, glyphs_for, wants_color
 from sandbox.render_text import exit_code, render
 
-COMMANDS = ("serve", "run", "rules", "doctor")
+COMMANDS = ("serve", "run", "lab", "rules", "doctor")
 USAGE_ERROR = 2
 
 
@@ -44,6 +47,7 @@ def _execute(
     app: str,
     timeout: float,
     isolated: bool = False,
+    lang: str = "en",
 ) -> dict[str, Any]:
     """Run the learner's code and return the trace.
 
@@ -52,7 +56,8 @@ def _execute(
     uses the site's sandbox instead (the same walls and limits as the web server).
     """
     if not isolated:
-        return sandbox.run(code, scenario, interface=interface, app=app, timeout_s=timeout)
+        return sandbox.run(code, scenario, interface=interface, app=app, timeout_s=timeout,
+                           lang=lang)
     from dataclasses import replace
 
     from sandbox.isolation.config import Limits
@@ -61,7 +66,7 @@ def _execute(
     limits = replace(Limits.from_env(), engine_timeout_s=timeout, wall_s=max(3.0, timeout + 1))
     executor = Executor(limits)
     try:
-        return executor.run_sync(code, scenario, interface=interface, app=app)
+        return executor.run_sync(code, scenario, interface=interface, app=app, lang=lang)
     finally:
         executor.close_sync()
 
@@ -82,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or a usage error argparse has printed
         return exc.code if isinstance(exc.code, int) else USAGE_ERROR
     try:
-        handler = {"serve": cmd_serve, "run": cmd_run, "rules": cmd_rules, "doctor": cmd_doctor}
+        handler = {"serve": cmd_serve, "run": cmd_run, "lab": cmd_lab, "rules": cmd_rules,
+                   "doctor": cmd_doctor}
         return handler[args.command](args)
     except UsageError as exc:
         print(f"wsgi-asgi-tour {args.command}: {exc}", file=sys.stderr)
@@ -96,15 +102,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    code = _read_source(args.file)
+    lang = cli_lang(args)
+    code = _read_source(args.file, lang)
     scenario = _scenario(args)
     try:
-        sandbox.parse(scenario)  # report a bad scenario before any code runs
+        with i18n.use_lang(lang):  # the scenario's problem in the learner's language
+            sandbox.parse(scenario)  # report a bad scenario before any code runs
     except sandbox.ScenarioError as exc:
-        raise UsageError(f"bad scenario: {exc}") from None
+        raise UsageError(strings.t("cli.bad_scenario", lang, error=exc)) from None
     if args.timeout <= 0:
-        raise UsageError("--timeout must be more than 0 seconds")
-    trace = _execute(code, scenario, args.interface, args.app, args.timeout, args.isolated)
+        raise UsageError(strings.t("cli.timeout_positive", lang))
+    trace = _execute(code, scenario, args.interface, args.app, args.timeout, args.isolated, lang)
     if args.json:
         print(json.dumps(trace, indent=2, allow_nan=False))
     else:
@@ -112,24 +120,27 @@ def cmd_run(args: argparse.Namespace) -> int:
         palette = ANSI if wants_color(out, args.color) else PLAIN
         name = "<stdin>" if args.file == "-" else args.file
         width = shutil.get_terminal_size((100, 24)).columns
-        text = render(trace, palette=palette, glyphs=glyphs_for(out), width=width, filename=name)
+        with i18n.use_lang(lang):  # the diagram's fixed words (render_*.py use tr)
+            text = render(trace, palette=palette, glyphs=glyphs_for(out), width=width,
+                          filename=name)
         out.write(_encodable(text, out))
     return exit_code(trace)
 
 
-def _read_source(file: str) -> str:
+def _read_source(file: str, lang: str = "en") -> str:
     if file == "-":
         return sys.stdin.read()
     try:
         return Path(file).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UsageError(f"no such file: {file}") from None
+        raise UsageError(strings.t("cli.no_such_file", lang, file=file)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {file}: {exc}") from None
+        raise UsageError(strings.t("cli.cannot_read", lang, file=file, error=exc)) from None
 
 
 def _scenario(args: argparse.Namespace) -> dict[str, Any]:
     """The scenario JSON: from --scenario, or built from the curl-like options."""
+    lang = cli_lang(args)
     request_options = (
         args.method
         or args.data is not None
@@ -140,25 +151,22 @@ def _scenario(args: argparse.Namespace) -> dict[str, Any]:
     )
     if args.scenario:
         if request_options or args.lifespan:
-            raise UsageError(
-                "--scenario describes the whole client; drop the request options or the file"
-            )
+            raise UsageError(strings.t("cli.scenario_and_options", lang))
         try:
             raw: Any = json.loads(Path(args.scenario).read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise UsageError(f"no such scenario file: {args.scenario}") from None
+            raise UsageError(strings.t("cli.no_such_scenario", lang, file=args.scenario)) from None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise UsageError(f"cannot read {args.scenario} as JSON: {exc}") from None
+            raise UsageError(strings.t("cli.scenario_not_json", lang, file=args.scenario,
+                                       error=exc)) from None
         if not isinstance(raw, dict):
-            raise UsageError(f"{args.scenario}: a scenario is a JSON object (see docs/scenario.md)")
+            raise UsageError(strings.t("cli.scenario_not_object", lang, file=args.scenario))
         return raw
-    headers = [_header(h) for h in args.header]
+    headers = [_header(h, lang) for h in args.header]
     request: dict[str, Any]
     if args.websocket:
         if args.method or args.data is not None:
-            raise UsageError(
-                "-X and --data are for HTTP; a WebSocket client sends messages with --send"
-            )
+            raise UsageError(strings.t("cli.websocket_no_http", lang))
         actions: list[dict[str, Any]] = [{"send": text} for text in args.send]
         request = {
             "type": "websocket",
@@ -168,7 +176,7 @@ def _scenario(args: argparse.Namespace) -> dict[str, Any]:
         }
     else:
         if args.send:
-            raise UsageError("--send needs --websocket")
+            raise UsageError(strings.t("cli.send_needs_websocket", lang))
         method = (args.method or ("POST" if args.data is not None else "GET")).upper()
         request = {"type": "http", "method": method, "path": args.path, "headers": headers}
         if args.data is not None:
@@ -178,10 +186,10 @@ def _scenario(args: argparse.Namespace) -> dict[str, Any]:
     return request
 
 
-def _header(text: str) -> list[str]:
+def _header(text: str, lang: str = "en") -> list[str]:
     name, sep, value = text.partition(":")
     if not sep or not name.strip():
-        raise UsageError(f"-H {text!r}: write a header as 'Name: value'")
+        raise UsageError(strings.t("cli.bad_header", lang, header=repr(text)))
     return [name.strip(), value.strip()]
 
 
@@ -194,10 +202,24 @@ def _encodable(text: str, stream: Any) -> str:
         return text
 
 
+def cli_lang(args: argparse.Namespace) -> str:
+    """``--lang``, else the locale (LC_ALL, LC_MESSAGES, LANG: "zh_CN.UTF-8" -> "zh")."""
+    if getattr(args, "lang", None):
+        return str(args.lang)
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:  # the first one set decides, as in POSIX
+            return i18n.normalize(value)
+    return "en"
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
-    catalogue = rules.all_rules()
+    lang = cli_lang(args)
+    texts = {r.id: i18n.rule_text(r.id, lang) for r in rules.all_rules()}
+    catalogue = [replace(r, title=texts[r.id]["title"], why=texts[r.id]["why"],
+                         fix=texts[r.id]["fix"]) for r in rules.all_rules()]
     if args.json:
-        print(json.dumps([r.as_json() for r in catalogue], indent=2))
+        print(json.dumps([r.as_json() for r in catalogue], indent=2, ensure_ascii=False))
         return 0
     width = max((len(r.id) for r in catalogue), default=10)
     family = ""
@@ -207,9 +229,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
             print(f"\n{family}")
         print(f"  {rule.id:<{width}}  {rule.severity:<7}  {rule.title}")
         print(f"  {'':<{width}}  {'':<7}  {rule.spec}")
-    print(
-        f"\n{len(catalogue)} rules. Each has a broken example and its fix on the site's rules page."
-    )
+    print("\n" + strings.t("cli.rules_count", lang, count=len(catalogue)))
     return 0
 
 

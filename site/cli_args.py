@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from wsgi_asgi_tour import __version__
+from wsgi_asgi_tour.cli_lab import add_lab_parser
 
 from sandbox.engine import DEFAULT_TIMEOUT_S
 
@@ -19,6 +20,15 @@ examples:
 exit status: 0 when the app ran and broke no rule of severity error,
 1 when it failed or broke one, 2 when the command or the scenario is wrong.
 """
+
+
+def add_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        help="language of the explanations: en (English) or zh (简体中文); default: "
+        "from LC_ALL / LC_MESSAGES / LANG (zh_CN.UTF-8 gives zh), else en",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -132,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the code in the site's sandbox (a walled-in child process with CPU, "
         "memory and time limits) instead of in this process",
     )
+    add_lang(run)
     run.add_argument(
         "--color",
         choices=("auto", "always", "never"),
@@ -139,10 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="colour the diagram (auto: when the output is a terminal and NO_COLOR is unset)",
     )
 
+    add_lab_parser(sub, add_lang)  # `lab`: the concurrency lab (cli_lab.py)
+
     rules_cmd = sub.add_parser(
         "rules", help="list every rule the engine checks, with its spec link"
     )
     rules_cmd.add_argument("--json", action="store_true", help="print the rules as JSON")
+    add_lang(rules_cmd)
 
     doctor = sub.add_parser("doctor", help="report which sandbox protections work on this machine")
     doctor.add_argument("--json", action="store_true", help="print the report as JSON")

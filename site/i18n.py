@@ -15,6 +15,11 @@ from typing import Any
 
 STRINGS = Path(__file__).resolve().parent / "strings"
 DEFAULT = "en"
+# The BCP 47 tag a page says it is in (<html lang>, hreflang): "zh" alone does not say
+# which script, and screen readers and CJK font fallback need Simplified ("Hans").
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}
+# Catalog prefixes the page hands its scripts (see templates/base.html, js/strings.js).
+JS_PREFIXES = ("js.", "lab.", "follow.", "compare.", "presenter.")
 
 
 @functools.cache
@@ -45,6 +50,38 @@ def strings(lang: str = DEFAULT, prefix: str = "") -> dict[str, str]:
     handing the front-end its labels in one JSON object."""
     merged = {**catalog(DEFAULT), **catalog(lang)}
     return {k: v for k, v in merged.items() if k.startswith(prefix)}
+
+
+def html_lang(lang: str) -> str:
+    return HTML_LANG.get(lang, lang)
+
+
+def prefix(lang: str) -> str:
+    """The URL prefix of a language: "" for English (its URLs never moved), "/zh", ..."""
+    return "" if lang == DEFAULT else f"/{lang}"
+
+
+def localize(path: str, lang: str) -> str:
+    """The same page in `lang`: ``localize("/lessons/x", "zh") == "/zh/lessons/x"``;
+    ``path`` is an English (unprefixed) path, its query and fragment are kept."""
+    if lang == DEFAULT:
+        return path
+    return prefix(lang) + ("/" if path == "/" else path)
+
+
+def split(path: str) -> tuple[str, str]:
+    """``(lang, English path)`` of a request path: "/zh/rules" -> ("zh", "/rules")."""
+    for lang in languages()[1:]:
+        head = prefix(lang)
+        if path == head or path.startswith(head + "/"):
+            return lang, path[len(head):] or "/"
+    return DEFAULT, path
+
+
+def js_strings(lang: str) -> dict[str, str]:
+    """The strings a page's scripts use (keys under JS_PREFIXES), English filling gaps."""
+    merged = strings(lang)
+    return {k: v for k, v in merged.items() if k.startswith(JS_PREFIXES)}
 
 
 def _flatten(table: dict[str, Any], prefix: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from wsgi_asgi_tour import lesson_loader, spec_links
 from wsgi_asgi_tour.lesson_model import (
@@ -30,7 +30,7 @@ __all__ = ["Check", "Course", "Exercise", "Heading", "Lesson", "LessonError", "R
            "default_root", "load_course"]
 
 # Pages of this site a lesson may link to besides other lessons.
-SITE_PAGES = ("/", "/playground", "/rules")
+SITE_PAGES = ("/", "/playground", "/lab", "/compare", "/rules")
 LINK_SCHEMES = ("https", "http", "mailto")
 
 
@@ -100,10 +100,22 @@ def link_problem(href: str, lesson: Lesson, by_slug: dict[str, Lesson]) -> str |
     if parts.path == "/rules" and parts.fragment:
         known = {rule.id for rule in rules.all_rules()}
         return None if parts.fragment in known else f"no rule {parts.fragment!r}"
+    if parts.path == "/compare" and parts.query:
+        return _preset_problem(parts.query)
     if parts.path in SITE_PAGES:
         return None
     return ("internal links are /lessons/<slug>[#heading], #heading, /rules#<rule-id> or "
             f"one of {', '.join(SITE_PAGES)}")
+
+
+def _preset_problem(query: str) -> str | None:
+    # Imported here: compare reads lesson files through this module's default_root.
+    from wsgi_asgi_tour.compare import KEYS
+
+    wanted = parse_qs(query).get("preset", [""])[0]
+    if wanted in KEYS:
+        return None
+    return f"no side-by-side preset {wanted!r} (known: {', '.join(KEYS)})"
 
 
 def _anchor_problem(anchor: str, lesson: Lesson) -> str | None:

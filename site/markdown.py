@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
@@ -31,6 +32,8 @@ from wsgi_asgi_tour.lesson_model import Heading, Runnable
 # choices (site/predict.py); the others are boxes of prose.
 ADMONITIONS = ("note", "spec", "warning", "simplification", "tip", "predict")
 CONTAINER_LINE = re.compile(r"^ {0,3}:::+[ \t]*([^\s:]+)")
+# `## 最小的应用 {#the-smallest-app}`: a translated heading keeps the English anchor.
+HEADING_ID = re.compile(r"[ \t]*\{#([a-z0-9_-]+)\}$")  # as the English slug
 FENCE_FLAGS = ("run", "norun", "nogolden", "broken")
 FENCE_KEYS = ("file", "scenario", "id", "app", "interface")
 
@@ -141,9 +144,38 @@ def _build() -> MarkdownIt:
     md.core.ruler.push("predict", predict.transform)
     md.add_render_rule("predict_feedback_open", predict.render_feedback)
     md.add_render_rule("predict_feedback_close", predict.render_feedback)
+    md.core.ruler.push("heading_ids", _explicit_heading_ids)  # before anchors: it keeps them
     md.use(anchors_plugin, min_level=2, max_level=3)
     md.add_render_rule("fence", _fence)
+    md.add_render_rule("softbreak", _softbreak)
     return md
+
+
+# CJK ideographs, kana, CJK and full-width punctuation: text written without spaces.
+CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+
+
+def _softbreak(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    # A line break inside a paragraph becomes a space in the browser (Chromium does not
+    # drop it between Chinese characters as CSS Text 3 allows), so a Chinese sentence
+    # wrapped in the source would show stray spaces. Between two CJK characters, drop it.
+    before = tokens[idx - 1].content[-1:] if idx > 0 and tokens[idx - 1].type == "text" else ""
+    after = (tokens[idx + 1].content[:1]
+             if idx + 1 < len(tokens) and tokens[idx + 1].type == "text" else "")
+    return "" if CJK.match(before) and CJK.match(after) else "\n"
+
+
+def _explicit_heading_ids(state: StateCore) -> None:
+    # Translations end their headings with the English heading's {#id}, so links,
+    # and the URLs a learner shares, are the same in every language.
+    for i, token in enumerate(state.tokens):
+        inline = state.tokens[i + 1] if token.type == "heading_open" else None
+        last = inline.children[-1] if inline is not None and inline.children else None
+        match = HEADING_ID.search(last.content) if last and last.type == "text" else None
+        if inline is not None and last is not None and match:
+            last.content = last.content[:match.start()]
+            inline.content = HEADING_ID.sub("", inline.content)
+            token.attrSet("id", match.group(1))
 
 
 MD = _build()

@@ -21,12 +21,16 @@ and every response gets the security headers (CSP without inline scripts).
 from __future__ import annotations
 
 import hmac
+import html
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from starlette.datastructures import Headers
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from wsgi_asgi_tour import i18n
 from wsgi_asgi_tour.errors import error
+from wsgi_asgi_tour.i18n import t
+from wsgi_asgi_tour.lang_choice import from_accept_language
 from wsgi_asgi_tour.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -77,37 +81,29 @@ class SecurityMiddleware:
         """The response that refuses this request, or None to let it through."""
         host = headers.get("host", "")
         if not self.settings.host_allowed(_strip_port(host.lower())):
-            return error(
-                403, "host_not_allowed",
-                f"This server does not answer for the host name {host!r}. Open it as "
-                "http://127.0.0.1:<port>/ or add the name to WSGI_ASGI_TOUR_ALLOWED_HOSTS.")
+            return error(403, "host_not_allowed",
+                         t("security.host_not_allowed", _lang(headers), host=repr(host)))
         origin = headers.get("origin")
         if scope["type"] == "websocket":
-            return None if origin is None or same_origin(origin, host) else _cross_origin()
+            return None if origin is None or same_origin(origin, host) else _cross_origin(headers)
         method = scope["method"]
         if method in SAFE_METHODS:
             if method == "GET" and not self.settings.hosted and b"token=" in scope["query_string"]:
                 return self._swap_token_for_cookie(scope)
             return None
         if origin is not None and not same_origin(origin, host):
-            return _cross_origin()
+            return _cross_origin(headers)
         # Browsers too old to send Origin still send this on cross-site requests. Ports do
         # not separate sites, so "same-site" includes another server on localhost.
         if headers.get("sec-fetch-site", "same-origin") in ("cross-site", "same-site"):
-            return _cross_origin()
+            return _cross_origin(headers)
         media_type = headers.get("content-type", "").partition(";")[0].strip().lower()
         if media_type != "application/json":
-            return error(
-                415, "unsupported_media_type",
-                "Send the request body as JSON with the header "
-                f"'Content-Type: application/json' (got {media_type or 'none'!r}).")
+            return error(415, "unsupported_media_type",
+                         t("security.json_only", _lang(headers), got=repr(media_type or "none")))
         if not self.settings.hosted and not self._has_token(headers):
-            return error(
-                401, "token_required",
-                "This request needs the token printed by 'wsgi-asgi-tour serve': open the "
-                "URL it printed (the page keeps the token), or send 'Authorization: Bearer "
-                "<token>'. Each launch makes a new token unless WSGI_ASGI_TOUR_TOKEN is set.",
-                headers={"www-authenticate": "Bearer"})
+            return error(401, "token_required", t("security.token_required", _lang(headers)),
+                         headers={"www-authenticate": "Bearer"})
         return None
 
     def _has_token(self, headers: Headers) -> bool:
@@ -128,10 +124,13 @@ class SecurityMiddleware:
         if not tokens:
             return None  # "token=" was part of another parameter's name or value
         if not self._token_ok(tokens[-1]):
-            return error(
-                403, "bad_token",
-                "This link's token does not match the running tour. Each launch makes a "
-                "new one: open the URL that 'wsgi-asgi-tour serve' printed this time.")
+            headers = Headers(scope=scope)
+            path_lang = i18n.split(scope["path"])[0]
+            lang = path_lang if path_lang != i18n.DEFAULT else _lang(headers)
+            message = t("security.bad_token", lang)
+            if "text/html" in headers.get("accept", ""):  # a learner's browser: a page
+                return _error_page(403, t("security.bad_token_title", lang), message, lang)
+            return error(403, "bad_token", message)
         rest = urlencode([(n, v) for n, v in query if n != "token"])
         path = scope.get("root_path", "") + scope["path"]
         # "//evil.example" would be a link to another site: keep the redirect on ours.
@@ -162,11 +161,24 @@ def same_origin(origin: str, host: str) -> bool:
     return parts.netloc.lower().removesuffix(default) == host.lower().removesuffix(default)
 
 
-def _cross_origin() -> Response:
-    return error(
-        403, "cross_origin",
-        "This request came from another web site, so it was refused: only the tour's own "
-        "pages may run code here.")
+def _cross_origin(headers: Headers | None = None) -> Response:
+    lang = _lang(headers) if headers is not None else i18n.DEFAULT
+    return error(403, "cross_origin", t("security.cross_origin", lang))
+
+
+def _lang(headers: Headers) -> str:
+    # The tour's pages send their own language as Accept-Language (run.js), so a
+    # refusal reads in the page's language; other clients get their browser's.
+    return from_accept_language(headers.get("accept-language", ""))
+
+
+def _error_page(status: int, title: str, message: str, lang: str) -> Response:
+    """A plain page for a refusal met by navigating, not by a script."""
+    body = (f'<!doctype html><html lang="{i18n.html_lang(lang)}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(title)}</title></head><body><main><h1>{html.escape(title)}"
+            f"</h1><p>{html.escape(message)}</p></main></body></html>")
+    return Response(body, status_code=status, media_type="text/html; charset=utf-8")
 
 
 def _strip_port(host: str) -> str:

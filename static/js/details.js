@@ -3,8 +3,11 @@
 // Everything is built with textContent: trace values are learner data, never HTML.
 import { route, label } from "./labels.js";
 import { pyFormat } from "./values.js";
+import { t, tn, localPath } from "./strings.js";
 
-const WHO = { client: "Client", server: "Server", app: "Your app" };
+const WHO = {
+  client: t("js.lane.client", "Client"), server: t("js.lane.server", "Server"), app: t("js.lane.app", "Your app"),
+};
 
 function node(tag, cls, text) {
   const n = document.createElement(tag);
@@ -34,22 +37,22 @@ function safeLink(href, text, cls) {
   return a;
 }
 
-export const defaultRuleUrl = (rule) => `/rules#${encodeURIComponent(rule)}`;
+export const defaultRuleUrl = (rule) => localPath(`/rules#${encodeURIComponent(rule)}`);
 
 /** One violation explained: what happened, why the spec forbids it, how to fix it. */
 export function violationCard(v, ruleUrl = defaultRuleUrl) {
   const card = node("article", `violation sev-${v.severity === "error" ? "error" : "warning"}`);
   const head = node("h4");
-  head.append(node("span", "sev-tag", v.severity === "error" ? "Spec error" : "Warning"), " ", v.title || v.rule);
+  head.append(node("span", "sev-tag", v.severity === "error" ? t("js.sev.spec_error", "Spec error") : t("js.sev.warning", "Warning")), " ", v.title || v.rule);
   card.append(head, para("p", "v-message", v.message || ""));
-  if (v.repeats) card.append(node("p", "v-repeats", `This happened ${v.repeats} more times.`));
+  if (v.repeats) card.append(node("p", "v-repeats", tn("js.details.repeats", v.repeats, "This happened {n} more time.", "This happened {n} more times.")));
   const dl = node("dl");
-  if (v.why) dl.append(node("dt", "", "Why"), para("dd", "", v.why));
-  if (v.fix) dl.append(node("dt", "", "Fix"), para("dd", "", v.fix));
+  if (v.why) dl.append(node("dt", "", t("js.details.why", "Why")), para("dd", "", v.why));
+  if (v.fix) dl.append(node("dt", "", t("js.details.fix", "Fix")), para("dd", "", v.fix));
   card.append(dl);
   const links = node("p", "v-links");
-  if (v.spec) links.append(safeLink(v.spec, "Read the spec", "spec-link"));
-  if (v.rule) links.append(" · ", safeLink(ruleUrl(v.rule), `Rule ${v.rule}`, "rule-link"));
+  if (v.spec) links.append(safeLink(v.spec, t("js.details.read_spec", "Read the spec"), "spec-link"));
+  if (v.rule) links.append(" · ", safeLink(ruleUrl(v.rule), t("js.details.rule", "Rule {rule}", { rule: v.rule }), "rule-link"));
   card.append(links);
   return card;
 }
@@ -57,7 +60,7 @@ export function violationCard(v, ruleUrl = defaultRuleUrl) {
 export function renderDetails(container, ev, violations, ruleUrl) {
   container.replaceChildren();
   if (!ev) {
-    container.append(node("p", "flow-hint", "Select a message (click an arrow, or use ← →) to see everything it carried."));
+    container.append(node("p", "flow-hint", t("js.details.select", "Select a message (click an arrow, or use ← →) to see everything it carried.")));
     return;
   }
   const [from, to] = route(ev);
@@ -65,15 +68,15 @@ export function renderDetails(container, ev, violations, ruleUrl) {
   h.append(node("span", "details-seq", `#${ev.seq}`), " ", label(ev));
   const meta = node("p", "details-meta");
   meta.append(node("span", "", from === to ? WHO[from] : `${WHO[from]} → ${WHO[to]}`),
-    node("span", "", `kind: ${ev.kind}`));
-  if (ev.line) meta.append(node("span", "details-line", `your line ${ev.line}`));
+    node("span", "", t("js.details.kind", "kind: {kind}", { kind: ev.kind })));
+  if (ev.line) meta.append(node("span", "details-line", t("js.details.line", "your line {line}", { line: ev.line })));
   if (typeof ev.t_ms === "number") meta.append(node("span", "", `${ev.t_ms.toFixed(3)} ms`));
   container.append(h, meta);
   for (const v of violations) container.append(violationCard(v, ruleUrl));
   const pre = node("pre", "details-data");
   pre.append(node("code", "", pyFormat(ev.data ?? null)));
   pre.tabIndex = 0; // scrollable with the keyboard
-  pre.setAttribute("aria-label", "Message data");
+  pre.setAttribute("aria-label", t("js.details.data", "Message data"));
   container.append(pre);
 }
 
@@ -83,27 +86,27 @@ export function renderViolationList(container, violations, indexBySeq, ruleUrl =
   const errors = violations.filter((v) => v.severity === "error").length;
   const warnings = violations.length - errors;
   const parts = [];
-  if (errors) parts.push(`${errors} spec error${errors === 1 ? "" : "s"}`);
-  if (warnings) parts.push(`${warnings} warning${warnings === 1 ? "" : "s"}`);
+  if (errors) parts.push(tn("js.count.spec_errors", errors, "{n} spec error", "{n} spec errors"));
+  if (warnings) parts.push(tn("js.count.warnings", warnings, "{n} warning", "{n} warnings"));
   const details = node("details", "problems");
   details.open = true;
-  details.append(node("summary", errors ? "has-errors" : "", parts.join(", ")));
+  details.append(node("summary", errors ? "has-errors" : "", parts.join(t("js.list_sep", ", "))));
   const list = node("ul");
   for (const v of violations) {
     const li = node("li", `sev-${v.severity === "error" ? "error" : "warning"}`);
-    li.append(node("span", "sev-tag", v.severity === "error" ? "Error" : "Warning"), " ");
+    li.append(node("span", "sev-tag", v.severity === "error" ? t("js.sev.error", "Error") : t("js.sev.warning", "Warning")), " ");
     const index = v.event === null || v.event === undefined ? undefined : indexBySeq.get(v.event);
     if (index !== undefined) {
       const b = node("button", "link-button", v.title || v.rule);
       b.type = "button";
       b.dataset.index = String(index);
-      b.title = `Show message #${v.event}`;
-      li.append(b, ` (message #${v.event})`);
+      b.title = t("js.details.show_message", "Show message #{seq}", { seq: v.event });
+      li.append(b, t("js.details.message_ref", " (message #{seq})", { seq: v.event }));
     } else {
       li.append(node("span", "", v.title || v.rule));
       li.append(para("div", "v-message", v.message || ""));
-      if (v.spec) li.append(" ", safeLink(v.spec, "spec", "spec-link"));
-      if (v.rule) li.append(" · ", safeLink(ruleUrl(v.rule), "rule", "rule-link"));
+      if (v.spec) li.append(" ", safeLink(v.spec, t("js.details.spec", "spec"), "spec-link"));
+      if (v.rule) li.append(" · ", safeLink(ruleUrl(v.rule), t("js.details.rule_short", "rule"), "rule-link"));
     }
     list.append(li);
   }

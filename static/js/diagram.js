@@ -5,6 +5,7 @@
 // (side-by-side runs) and a `.presenter` ancestor only restyles it.
 import { LANES, route, family, label, groupTitle } from "./labels.js";
 import { renderDetails, renderViolationList } from "./details.js";
+import { t } from "./strings.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 // Sizes at scale 1; options.scale (presenter mode, issue 6) multiplies them and the
@@ -13,7 +14,9 @@ let ROW = 42;          // one event per row: enough height for a label above the
 let GROUP = 30;        // a request heading
 let CHAR = 7.3;        // width of one 12px monospace character, to cut labels to fit
 const SPEEDS = [["0.5", "0.5×"], ["1", "1×"], ["2", "2×"], ["4", "4×"]];
-const LANE_TITLES = { client: "Client", server: "Server", app: "Your app" };
+const LANE_TITLES = {
+  client: t("js.lane.client", "Client"), server: t("js.lane.server", "Server"), app: t("js.lane.app", "Your app"),
+};
 
 function el(tag, attrs = {}, text) {
   const node = document.createElementNS(SVG, tag);
@@ -29,9 +32,21 @@ function html(tag, attrs = {}, text) {
   return node;
 }
 
+// A CJK character takes two monospace columns: count it twice when fitting a label.
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
+const cols = (text) => [...text].reduce((n, ch) => n + (WIDE.test(ch) ? 2 : 1), 0);
+
 function clip(text, room) {
   const max = Math.max(4, Math.floor(room / CHAR));
-  return text.length > max ? text.slice(0, max - 1) + "…" : text;
+  if (cols(text) <= max) return text;
+  let out = "", used = 0;
+  for (const ch of text) {
+    const w = WIDE.test(ch) ? 2 : 1;
+    if (used + w > max - 1) break;
+    out += ch;
+    used += w;
+  }
+  return out + "…";
 }
 
 export class FlowDiagram {
@@ -43,29 +58,36 @@ export class FlowDiagram {
     this.timer = null;
     this.speed = 1;
     this.width = 0;
-    this.scale = options.scale || 1;
+    // Presenter mode (presenter.js) sets the page's scale; diagrams made later follow it.
+    this.scale = options.scale || Number(document.body.dataset.flowScale || 1);
     root.style.setProperty("--flow-scale", String(this.scale));
     root.classList.add("flow");
     root.replaceChildren();
     this.#buildChrome();
     new ResizeObserver(() => this.#maybeRedraw()).observe(this.scroller);
+    FlowDiagram.all.add(this);
   }
 
+  /** Every diagram on the page, for presenter mode's clicker keys and scale. */
+  static all = new Set();
+  /** The diagram last run, clicked or focused: where a clicker's keys go. */
+  static active = null;
+
   #buildChrome() {
-    const bar = html("div", { class: "flow-toolbar", role: "toolbar", "aria-label": "Step through the messages" });
+    const bar = html("div", { class: "flow-toolbar", role: "toolbar", "aria-label": t("js.flow.toolbar", "Step through the messages") });
     const button = (act, text, title) => {
       const b = html("button", { type: "button", "data-act": act, title, "aria-label": title }, text);
       bar.append(b);
       return b;
     };
-    button("first", "« First", "First message (Home)");
-    button("prev", "◀", "Previous message (←)");
-    this.playButton = button("play", "▶ Play", "Play / pause");
+    button("first", t("js.flow.first", "« First"), t("js.flow.first_title", "First message (Home)"));
+    button("prev", "◀", t("js.flow.prev_title", "Previous message (←)"));
+    this.playButton = button("play", t("js.flow.play", "▶ Play"), t("js.flow.play_title", "Play / pause"));
     this.playButton.setAttribute("aria-pressed", "false");
-    button("next", "▶", "Next message (→)");
-    button("last", "Last »", "Last message (End)");
-    const speedLabel = html("label", { class: "flow-speed" }, "Speed ");
-    this.speedSelect = html("select", { "aria-label": "Playback speed" });
+    button("next", "▶", t("js.flow.next_title", "Next message (→)"));
+    button("last", t("js.flow.last", "Last »"), t("js.flow.last_title", "Last message (End)"));
+    const speedLabel = html("label", { class: "flow-speed" }, t("js.flow.speed", "Speed "));
+    this.speedSelect = html("select", { "aria-label": t("js.flow.speed_label", "Playback speed") });
     for (const [value, text] of SPEEDS) this.speedSelect.append(new Option(text, value, value === "1", value === "1"));
     speedLabel.append(this.speedSelect);
     bar.append(speedLabel);
@@ -76,11 +98,11 @@ export class FlowDiagram {
     this.head = el("svg", { class: "flow-head", "aria-hidden": "true" });
     this.scroller = html("div", {
       class: "flow-scroll", tabindex: "0", role: "group",
-      "aria-label": "Message-flow diagram. Left and right arrow keys step through the messages; Home and End jump.",
+      "aria-label": t("js.flow.diagram_label", "Message-flow diagram. Left and right arrow keys step through the messages; Home and End jump."),
     });
     this.svg = el("svg", { class: "flow-svg", "aria-hidden": "true" });
     this.scroller.append(this.svg);
-    this.details = html("section", { class: "flow-details", "aria-label": "Message details" });
+    this.details = html("section", { class: "flow-details", "aria-label": t("js.flow.details_label", "Message details") });
     this.root.append(bar, this.problems, this.head, this.scroller, this.details);
 
     bar.addEventListener("click", (e) => {
@@ -89,6 +111,8 @@ export class FlowDiagram {
       else if (act) { this.pause(); this[act](); }
     });
     this.speedSelect.addEventListener("change", () => { this.speed = Number(this.speedSelect.value); });
+    this.root.addEventListener("pointerdown", () => { FlowDiagram.active = this; });
+    this.root.addEventListener("focusin", () => { FlowDiagram.active = this; });
     this.root.addEventListener("keydown", (e) => this.#onKey(e));
     this.svg.addEventListener("click", (e) => {
       const g = e.target.closest("[data-index]");
@@ -113,7 +137,7 @@ export class FlowDiagram {
     this.head.replaceChildren();
     this.problems.replaceChildren();
     this.details.replaceChildren(html("p", { class: "flow-hint" },
-      this.options.emptyText || "Run your code to see every message between the client, the server and your app."));
+      this.options.emptyText || t("js.flow.empty", "Run your code to see every message between the client, the server and your app.")));
     this.position.textContent = "";
     this.root.classList.add("is-empty");
   }
@@ -126,11 +150,12 @@ export class FlowDiagram {
     this.violationsBySeq = new Map();
     if (!trace || !trace.events || trace.events.length === 0) {
       this.#empty();
-      if (trace) this.details.replaceChildren(html("p", { class: "flow-hint" }, "No messages were exchanged: the app was never called."));
+      if (trace) this.details.replaceChildren(html("p", { class: "flow-hint" }, t("js.flow.no_messages", "No messages were exchanged: the app was never called.")));
       if (trace) renderViolationList(this.problems, trace.violations || [], new Map());
       return;
     }
     this.root.classList.remove("is-empty");
+    FlowDiagram.active = this;
     for (const v of trace.violations || []) {
       if (v.event === null || v.event === undefined) continue;
       if (!this.violationsBySeq.has(v.event)) this.violationsBySeq.set(v.event, []);
@@ -222,7 +247,7 @@ export class FlowDiagram {
       // arrow when it fits, slid sideways to stay inside the row when it does not.
       const right = ev.line ? x.app - 4 : width - 8;
       const shown = clip(text, right - 24);
-      const half = (shown.length * CHAR) / 2;
+      const half = (cols(shown) * CHAR) / 2;
       const cx = Math.min(Math.max((x1 + x2) / 2, 24 + half), right - half);
       g.append(el("text", { class: "flow-label", x: cx, y: mid - 8 * k, "text-anchor": "middle" }, shown));
     } else if (ev.kind === "note") {
@@ -246,7 +271,7 @@ export class FlowDiagram {
       g.classList.toggle("is-current", i === this.current);
       g.classList.toggle("is-future", this.current >= 0 && i > this.current);
     });
-    this.position.textContent = n === 0 ? "" : this.current < 0 ? `${n} messages` : `${this.current + 1} / ${n}`;
+    this.position.textContent = n === 0 ? "" : this.current < 0 ? t("js.flow.count", "{n} messages", { n }) : `${this.current + 1} / ${n}`;
     const ev = this.current >= 0 ? this.trace.events[this.current] : null;
     renderDetails(this.details, ev, ev ? this.violationsBySeq.get(ev.seq) || [] : [], this.options.ruleUrl);
     if (!announce) return;
@@ -274,7 +299,7 @@ export class FlowDiagram {
   play() {
     if (!this.trace || !this.trace.events.length) return;
     if (this.current >= this.trace.events.length - 1) this.current = -1;
-    this.playButton.textContent = "❚❚ Pause";
+    this.playButton.textContent = t("js.flow.pause", "❚❚ Pause");
     this.playButton.setAttribute("aria-pressed", "true");
     const tick = () => {
       this.next();
@@ -288,7 +313,7 @@ export class FlowDiagram {
     clearTimeout(this.timer);
     this.timer = null;
     if (this.playButton) {
-      this.playButton.textContent = "▶ Play";
+      this.playButton.textContent = t("js.flow.play", "▶ Play");
       this.playButton.setAttribute("aria-pressed", "false");
     }
   }
@@ -302,4 +327,12 @@ export class FlowDiagram {
     this.#maybeRedraw();
   }
   get playing() { return this.timer !== null; }
+
+  /** Replay speed (0.5, 1, 2, 4): the presenter's control sets every diagram's. */
+  setSpeed(speed) {
+    this.speed = speed;
+    const value = String(speed);
+    if ([...this.speedSelect.options].some((o) => o.value === value)) this.speedSelect.value = value;
+  }
+  get hasTrace() { return Boolean(this.trace && this.trace.events && this.trace.events.length); }
 }

@@ -2,6 +2,7 @@
 // the diagram and a full sentence for the transcript. One place, so the diagram and
 // the text transcript can never disagree. Unknown kinds get a generic reading.
 import { short, pyStr, byteLength } from "./values.js";
+import { t, tn } from "./strings.js";
 
 export const LANES = ["client", "server", "app"];
 
@@ -33,14 +34,15 @@ export function family(ev) {
   return to === "app" ? "in" : "out";
 }
 
-const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-const size = (v) => { const n = byteLength(v); return n === null ? "" : ` (${plural(n, "byte")})`; };
+const bytes = (n) => tn("js.label.bytes", n, "{n} byte", "{n} bytes");
+const headers = (n) => tn("js.label.headers", n, "{n} header", "{n} headers");
+const size = (v) => { const n = byteLength(v); return n === null ? "" : ` (${bytes(n)})`; };
 
 // Key fields of an ASGI message, after its type.
 function messageFields(d) {
   const parts = [];
   if ("status" in d) parts.push(String(d.status));
-  if (Array.isArray(d.headers)) parts.push(plural(d.headers.length, "header"));
+  if (Array.isArray(d.headers)) parts.push(headers(d.headers.length));
   if ("body" in d) parts.push("body " + short(d.body, 18) + size(d.body));
   if ("more_body" in d && d.more_body) parts.push("more_body");
   if ("text" in d && d.text !== null) parts.push(short(d.text, 22));
@@ -53,24 +55,24 @@ function messageFields(d) {
 
 const CLIENT = {
   request: (d) => `${d.method} ${d.target} HTTP/${d.http_version}`,
-  connect: (d) => `WebSocket connect ${d.path}`,
-  send: (d) => "send " + short(d.text ?? d.bytes, 22),
-  receive: (d) => "got " + short(d.text ?? d.bytes, 22),
-  close: (d) => `close ${d.code ?? ""} ${d.reason ? short(d.reason, 14) : ""}`.trim(),
-  disconnect: () => "hangs up",
+  connect: (d) => t("js.label.ws_connect", "WebSocket connect {path}", { path: d.path }),
+  send: (d) => t("js.label.client_send", "send {value}", { value: short(d.text ?? d.bytes, 22) }),
+  receive: (d) => t("js.label.client_got", "got {value}", { value: short(d.text ?? d.bytes, 22) }),
+  close: (d) => t("js.label.client_close", "close {code} {reason}", { code: d.code ?? "", reason: d.reason ? short(d.reason, 14) : "" }).replace(/\s+/g, " ").trim(),
+  disconnect: () => t("js.label.hangs_up", "hangs up"),
 };
 
 const WIRE = {
-  headers: (d) => `headers · ${d.status} ${d.reason || ""}`.trim(),
-  body: (d) => "body" + (d.length !== undefined ? ` (${plural(d.length, "byte")})` : ""),
-  end: (d) => "end" + (d.body_length !== undefined ? `, ${plural(d.body_length, "byte")}` : ""),
+  headers: (d) => `${t("js.label.wire_headers", "headers")} · ${d.status} ${d.reason || ""}`.trim(),
+  body: (d) => t("js.label.wire_body", "body") + (d.length !== undefined ? ` (${bytes(d.length)})` : ""),
+  end: (d) => t("js.label.wire_end", "end") + (d.body_length !== undefined ? `, ${bytes(d.body_length)}` : ""),
   interim: (d) => `${d.status || 100} ${d.reason || "Continue"}`,
-  handshake: (d) => `${d.status} handshake`,
+  handshake: (d) => t("js.label.handshake", "{status} handshake", { status: d.status }),
   text: (d) => "text " + short(d.text, 22),
   bytes: (d) => "bytes " + short(d.bytes ?? d.data, 18),
   close: (d) => `close ${d.code ?? ""}`.trim(),
-  http_response: (d) => `${d.status ?? ""} response`.trim(),
-  drop: () => "connection dropped",
+  http_response: (d) => t("js.label.http_response", "{status} response", { status: d.status ?? "" }).trim(),
+  drop: () => t("js.label.dropped", "connection dropped"),
 };
 
 /** The short label drawn on the arrow. */
@@ -88,12 +90,12 @@ export function label(ev) {
       return `${d.type ?? "?"}` + (fields ? ` · ${fields}` : "");
     }
     case "start_response":
-      return `start_response(${short(d.status, 22)}, ${Array.isArray(d.headers) ? plural(d.headers.length, "header") : short(d.headers)})`
+      return `start_response(${short(d.status, 22)}, ${Array.isArray(d.headers) ? headers(d.headers.length) : short(d.headers)})`
         + (d.action && d.action !== "set" ? ` ${d.action}` : "");
     case "write": return `write(${short(d.data, 20)})`;
-    case "yield": return `chunk ${d.index}: ${short(d.chunk, 22)}`;
+    case "yield": return t("js.label.chunk", "chunk {index}: {value}", { index: d.index, value: short(d.chunk, 22) });
     case "return": return "value" in d ? `return ${short(d.value, 20)}` : `return ${d.type ?? ""}`;
-    case "raise": return `raise ${d.type}` + (d.expected ? " (expected)" : "");
+    case "raise": return `raise ${d.type}` + (d.expected ? t("js.label.expected", " (expected)") : "");
     case "close": return `close() ${d.type ?? ""}`.trim();
     case "input.read": return `wsgi.input.${d.method}()` + (d.data !== undefined ? ` → ${short(d.data, 16)}` : "");
     case "errors.write": return `wsgi.errors.${d.method}(${d.text !== undefined ? short(d.text, 18) : ""})`;
@@ -104,26 +106,32 @@ export function label(ev) {
   }
 }
 
-const WHO = { client: "the client", server: "the server", app: "the app" };
+const WHO = {
+  client: t("js.who.client", "the client"), server: t("js.who.server", "the server"), app: t("js.who.app", "the app"),
+};
+const WHO_FIRST = {
+  client: t("js.who.client_first", "The client"), server: t("js.who.server_first", "The server"),
+  app: t("js.who.app_first", "The app"),
+};
 
 /** A full sentence for the transcript. */
 export function sentence(ev) {
   const [from, to] = route(ev);
   const text = label(ev);
-  const line = ev.line ? ` (your line ${ev.line})` : "";
-  if (ev.kind === "note") return `Server note: ${text}`;
-  if (from === to) return `${WHO[from][0].toUpperCase()}${WHO[from].slice(1)}: ${text}${line}.`;
-  return `${WHO[from][0].toUpperCase()}${WHO[from].slice(1)} → ${WHO[to]}: ${text}${line}.`;
+  const line = ev.line ? t("js.sentence.line", " (your line {line})", { line: ev.line }) : "";
+  if (ev.kind === "note") return t("js.sentence.note", "Server note: {text}", { text });
+  if (from === to) return t("js.sentence.self", "{who}: {text}{line}.", { who: WHO_FIRST[from], text, line });
+  return t("js.sentence.arrow", "{from} → {to}: {text}{line}.", { from: WHO_FIRST[from], to: WHO[to], text, line });
 }
 
 /** The heading of a request group (events carry `request`, lifespan events do not). */
 export function groupTitle(trace, index) {
-  if (index === null || index === undefined) return "Server (lifespan)";
+  if (index === null || index === undefined) return t("js.group.lifespan", "Server (lifespan)");
   const first = trace.events.find((e) => e.request === index && e.kind === "client");
   const d = (first && first.data) || {};
   const what = d.action === "request" ? `${d.method} ${d.target}`
     : d.action === "connect" ? `WebSocket ${d.path}` : "";
-  return `Request ${index + 1}` + (what ? ` · ${what}` : "");
+  return t("js.group.request", "Request {n}", { n: index + 1 }) + (what ? ` · ${what}` : "");
 }
 
 export { pyStr };

@@ -8,7 +8,9 @@ import { postJSON, RunError } from "./run.js";
 import { initTheme } from "./theme.js";
 import { installShortcuts, linkAction } from "./keys.js";
 import { toast } from "./toast.js";
+import "./room.js"; // follow mode: "Start a room" shares every run made here
 import { mountPredictions } from "./predict.js";
+import { t } from "./strings.js";
 
 const data = JSON.parse(document.getElementById("page-data").textContent);
 const slug = data.slug;
@@ -35,7 +37,7 @@ for (const block of document.querySelectorAll(".prose .runnable")) {
     scenario: parseScenario(block.dataset.scenario),
     interface: block.dataset.interface || "auto",
     app: block.dataset.app || "app",
-    label: `Example ${id}`,
+    label: t("js.lesson.example_label", "Example {id}", { id }),
     runUrl: data.run_url,
     onCodeChange: (code) => progress.saveCode(key, code),
   });
@@ -50,7 +52,7 @@ const ex = data.exercise;
 const exerciseRoot = document.getElementById("exercise-bench");
 if (ex && exerciseRoot) {
   let attempted = Boolean(progress.lesson(slug).passed);
-  const checkButton = h("button", "btn", text("lesson.check", "✓ Check"));
+  const checkButton = h("button", "btn", text("lesson.check", t("js.lesson.check", "✓ Check")));
   const resetButton = h("button", "btn", text("lesson.reset", "Reset"));
   const bench = new Workbench(exerciseRoot, {
     code: progress.code(slug) ?? ex.starter,
@@ -59,7 +61,7 @@ if (ex && exerciseRoot) {
     app: ex.app || "app",
     buttons: [checkButton, resetButton],
     belowActions: document.getElementById("exercise-extras"), // check results, hints: in sight
-    label: "Your code for the exercise",
+    label: t("js.lesson.exercise_label", "Your code for the exercise"),
     runUrl: data.run_url,
     onCodeChange: (code) => progress.saveCode(slug, code),
     onTrace: () => { attempted = true; syncSolution(); },
@@ -69,7 +71,7 @@ if (ex && exerciseRoot) {
 
   resetButton.addEventListener("click", () => {
     bench.editor.setCode(ex.starter);
-    bench.setStatus("Back to the starting code. Ctrl+Z (⌘Z) brings yours back.");
+    bench.setStatus(t("js.lesson.reset_done", "Back to the starting code. Ctrl+Z (⌘Z) brings yours back."));
   });
 
   const results = document.getElementById("check-results");
@@ -78,7 +80,7 @@ if (ex && exerciseRoot) {
   showPassed();
   checkButton.addEventListener("click", async () => {
     checkButton.setAttribute("aria-busy", "true");
-    bench.setStatus("Checking…");
+    bench.setStatus(t("js.lesson.checking", "Checking…"));
     try {
       const answer = await postJSON(data.check_url || "/api/check",
         { lesson: slug, code: bench.getCode(), lang: data.lang || "en" });
@@ -87,7 +89,7 @@ if (ex && exerciseRoot) {
       renderChecks(results, answer);
       if (answer.passed) progress.setPassed(slug);
       showPassed();
-      bench.setStatus(answer.summary || (answer.passed ? "All checks passed." : "Some checks failed."), false);
+      bench.setStatus(answer.summary || (answer.passed ? t("js.lesson.all_passed", "All checks passed.") : t("js.lesson.some_failed", "Some checks failed.")), false);
       syncSolution();
     } catch (err) {
       bench.setStatus(err instanceof RunError ? err.message : String(err), true);
@@ -136,15 +138,15 @@ if (ex && exerciseRoot) {
       solutionBox.hidden = false;
       const view = document.createElement("div");
       view.className = "editor";
-      const use = h("button", "btn", "Put the solution in my editor");
+      const use = h("button", "btn", t("js.lesson.use_solution", "Put the solution in my editor"));
       use.addEventListener("click", () => {
         bench.editor.setCode(solution);
-        bench.setStatus("The solution is in your editor. Ctrl+Z (⌘Z) brings your code back.");
+        bench.setStatus(t("js.lesson.solution_used", "The solution is in your editor. Ctrl+Z (⌘Z) brings your code back."));
       });
       const title = document.createElement("h3");
       title.textContent = text("lesson.solution_title", "Solution");
       solutionBox.replaceChildren(title, view, use);
-      makeEditor(view, { doc: solution, readOnly: true, label: "The solution (read-only)" });
+      makeEditor(view, { doc: solution, readOnly: true, label: t("js.lesson.solution_label", "The solution (read-only)") });
       use.focus();
     });
   }
@@ -166,7 +168,7 @@ function renderChecks(list, answer) {
     li.className = c.passed ? "pass" : "fail";
     const status = document.createElement("span");
     status.className = "visually-hidden";
-    status.textContent = c.passed ? "Passed: " : "Failed: ";
+    status.textContent = c.passed ? t("js.lesson.passed", "Passed: ") : t("js.lesson.failed", "Failed: ");
     li.append(status, c.message || "");
     list.append(li);
   }

@@ -8,6 +8,8 @@ import { STARTERS } from "./starters.js";
 import { initTheme } from "./theme.js";
 import { installShortcuts } from "./keys.js";
 import { toast } from "./toast.js";
+import "./room.js"; // follow mode: "Start a room" shares every run made here
+import { t } from "./strings.js";
 
 const CODE_KEY = "_playground";
 initTheme();
@@ -23,7 +25,7 @@ for (const [key, s] of Object.entries(STARTERS)) starterSelect.append(new Option
 
 // Where the first code comes from: a share link, else the last session, else a starter.
 const shared = await decodeShare(location.hash);
-if (location.hash.startsWith("#share=") && !shared) toast("This share link is damaged; showing your last code instead.");
+if (location.hash.startsWith("#share=") && !shared) toast(t("js.playground.damaged", "This share link is damaged; showing your last code instead."));
 const saved = progress.playground();
 const initial = shared
   || (progress.code(CODE_KEY) !== null && { code: progress.code(CODE_KEY), ...(saved || {}) })
@@ -41,7 +43,7 @@ interfaceSelect.value = bench.interface;
 if (shared) {
   progress.saveCode(CODE_KEY, shared.code);
   saveState();
-  toast("Loaded the code and request from the share link.");
+  toast(t("js.playground.loaded_share", "Loaded the code and request from the share link."));
 }
 
 function saveState() {
@@ -57,7 +59,7 @@ starterSelect.addEventListener("change", () => {
   bench.scenario.set(s.scenario);
   bench.interface = interfaceSelect.value = s.interface;
   saveState();
-  bench.setStatus(`Loaded the “${s.title}” starter. Ctrl+Z (⌘Z) in the editor brings your code back.`);
+  bench.setStatus(t("js.playground.loaded_starter", "Loaded the “{title}” starter. Ctrl+Z (⌘Z) in the editor brings your code back.", { title: s.title }));
   starterSelect.value = "";
 });
 
@@ -75,11 +77,11 @@ shareButton.addEventListener("click", async () => {
   history.replaceState(null, "", url);
   try {
     await navigator.clipboard.writeText(url);
-    toast(`Link copied (${url.length} characters). It holds your code; nothing is stored on the server.`);
+    toast(t("js.playground.copied", "Link copied ({n} characters). It holds your code; nothing is stored on the server.", { n: url.length }));
   } catch {
     shareOut.focus();
     shareOut.select();
-    toast("Copy the link from the box below the buttons.");
+    toast(t("js.playground.copy_manually", "Copy the link from the box below the buttons."));
   }
 });
 

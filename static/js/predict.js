@@ -5,6 +5,8 @@
 // "Answer again" forgets it. With data-for, a button runs the example the question is
 // about, so the learner can check the prediction against the real trace.
 
+import { t } from "./strings.js";
+
 export function mountPredictions(root, { slug, progress }) {
   return [...root.querySelectorAll(".predict[data-predict-id]")]
     .map((box) => new Prediction(box, slug, progress));
@@ -41,9 +43,9 @@ class Prediction {
     this.status = el("p", "predict-status");
     this.status.setAttribute("aria-live", "polite");
     this.status.tabIndex = -1;
-    this.status.textContent = "Pick the answer you expect, then see why.";
+    this.status.textContent = t("js.predict.pick", "Pick the answer you expect, then see why.");
     const actions = el("div", "predict-actions");
-    this.again = el("button", "btn predict-again", "Answer again");
+    this.again = el("button", "btn predict-again", t("js.predict.again", "Answer again"));
     this.again.type = "button";
     this.again.hidden = true;
     this.again.addEventListener("click", () => this.reset());
@@ -56,7 +58,7 @@ class Prediction {
   }
 
   runButton(codeId) {
-    const button = el("button", "btn predict-run", "Run the example and check");
+    const button = el("button", "btn predict-run", t("js.predict.run", "Run the example and check"));
     button.type = "button";
     button.addEventListener("click", () => {
       const block = document.querySelector(`.runnable[data-code-id="${CSS.escape(codeId)}"]`);
@@ -77,14 +79,14 @@ class Prediction {
       c.li.classList.toggle("is-picked", i === index);
       c.li.classList.toggle("is-correct", c.correct);
       c.verdict.hidden = false;
-      const mine = i === index ? " (your pick)" : "";
-      c.verdict.textContent = (c.correct ? "✓ Right answer" : "✗ Wrong") + mine;
+      const mine = i === index ? t("js.predict.mine", " (your pick)") : "";
+      c.verdict.textContent = (c.correct ? t("js.predict.right_answer", "✓ Right answer") : t("js.predict.wrong", "✗ Wrong")) + mine;
       if (c.feedback) c.feedback.hidden = false;
     }
     const right = this.choices.findIndex((c) => c.correct) + 1;
     this.status.textContent = picked.correct
-      ? `Right: answer ${index + 1}. Read why below.`
-      : `Not quite: you picked ${index + 1}, the right answer is ${right}. Each choice says why.`;
+      ? t("js.predict.right", "Right: answer {n}. Read why below.", { n: index + 1 })
+      : t("js.predict.not_quite", "Not quite: you picked {n}, the right answer is {right}. Each choice says why.", { n: index + 1, right });
     this.box.classList.add("is-answered");
     this.again.hidden = false;
     if (save) {
@@ -103,7 +105,7 @@ class Prediction {
     }
     this.box.classList.remove("is-answered");
     this.again.hidden = true;
-    this.status.textContent = "Pick the answer you expect, then see why.";
+    this.status.textContent = t("js.predict.pick", "Pick the answer you expect, then see why.");
     this.progress.savePrediction(this.slug, this.id, null);
     this.choices[0].button.focus();
   }

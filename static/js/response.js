@@ -2,6 +2,7 @@
 // received them (response.wire), WebSocket messages, what the code printed, and the
 // error with its traceback, whose line is marked in the editor.
 import { outcomeText } from "./transcript.js";
+import { t } from "./strings.js";
 
 function node(tag, cls, text) {
   const n = document.createElement(tag);
@@ -28,34 +29,37 @@ function requestName(trace, i) {
 function responseBlock(trace, r, i, open) {
   const d = node("details", "response");
   d.open = open;
-  const head = r ? `${r.status} ${r.reason || ""}` : "no response";
+  const head = r ? `${r.status} ${r.reason || ""}` : t("js.response.none", "no response");
   const name = requestName(trace, i);
-  d.append(node("summary", "", `Response ${i + 1}${name ? " to " + name : ""}: ${head}`));
+  d.append(node("summary", "", name
+    ? t("js.response.title_to", "Response {n} to {request}: {head}", { n: i + 1, request: name, head })
+    : t("js.response.title", "Response {n}: {head}", { n: i + 1, head })));
   if (!r) {
-    d.append(node("p", "", "Nothing reached the client for this request."));
+    d.append(node("p", "", t("js.response.nothing", "Nothing reached the client for this request.")));
     return d;
   }
   // The wire text keeps \r\n as on a real connection; show lines, not carriage returns.
-  d.append(pre((r.wire || "").replace(/\r\n/g, "\n"), "Raw HTTP response"));
+  d.append(pre((r.wire || "").replace(/\r\n/g, "\n"), t("js.response.raw", "Raw HTTP response")));
   const notes = [];
-  if (r.body_truncated) notes.push(`The body is ${r.body_length} bytes; the first part is shown.`);
-  if (r.complete === false) notes.push("The response was cut off before its end.");
-  if (r.server_generated) notes.push("The server sent this response itself because the app failed.");
-  if (r.head_dropped_bytes) notes.push(`HEAD request: the server dropped the ${r.head_dropped_bytes} body bytes the app produced.`);
+  if (r.body_truncated) notes.push(t("js.response.truncated", "The body is {n} bytes; the first part is shown.", { n: r.body_length }));
+  if (r.complete === false) notes.push(t("js.response.cut_off", "The response was cut off before its end."));
+  if (r.server_generated) notes.push(t("js.response.server_generated", "The server sent this response itself because the app failed."));
+  if (r.head_dropped_bytes) notes.push(t("js.response.head_dropped", "HEAD request: the server dropped the {n} body bytes the app produced.", { n: r.head_dropped_bytes }));
   for (const n of notes) d.append(node("p", "response-note", n));
   if (r.type === "websocket") {
     const list = node("ol", "ws-messages");
     for (const m of r.messages || []) {
       const li = node("li", `from-${m.from}`);
-      li.append(node("strong", "", m.from === "client" ? "client → app " : "app → client "),
+      li.append(node("strong", "", m.from === "client" ? t("js.response.client_to_app", "client → app ") : t("js.response.app_to_client", "app → client ")),
         "text" in m ? JSON.stringify(m.text) : `bytes ${JSON.stringify(m.bytes)}`);
       list.append(li);
     }
-    if (list.children.length) d.append(node("h4", "", "Messages"), list);
+    if (list.children.length) d.append(node("h4", "", t("js.response.messages", "Messages")), list);
     if (r.close) {
-      d.append(node("p", "", `Closed by the ${r.close.by} with code ${r.close.code}`
+      const by = t(`js.who.${r.close.by === "app" ? "app" : r.close.by === "server" ? "server" : "client"}`, `the ${r.close.by}`);
+      d.append(node("p", "", t("js.response.closed", "Closed by {by} with code {code}", { by, code: r.close.code })
         + (r.close.reason ? ` (${JSON.stringify(r.close.reason)})` : "")
-        + (r.close.clean ? "." : ", without a clean close handshake.")));
+        + (r.close.clean ? t("js.outcome.end", ".") : t("js.response.unclean", ", without a clean close handshake."))));
     }
   }
   return d;
@@ -76,12 +80,12 @@ export function renderResult(container, trace, editor, onShowLine) {
     const box = node("section", "run-error");
     box.append(node("h4", "", `${err.type}: ${err.message || ""}`));
     if (err.line) {
-      const b = node("button", "link-button", `Show line ${err.line} in the editor`);
+      const b = node("button", "link-button", t("js.response.show_line", "Show line {line} in the editor", { line: err.line }));
       b.type = "button";
       b.addEventListener("click", () => onShowLine && onShowLine(err.line));
       box.append(b);
     }
-    if (err.traceback) box.append(pre(err.traceback, "Traceback"));
+    if (err.traceback) box.append(pre(err.traceback, t("js.response.traceback", "Traceback")));
     container.append(box);
   }
 
@@ -91,7 +95,7 @@ export function renderResult(container, trace, editor, onShowLine) {
 
   if (trace.stdout) {
     const out = node("section", "stdout");
-    out.append(node("h4", "", "Printed output"), pre(trace.stdout, "Printed output"));
+    out.append(node("h4", "", t("js.response.stdout", "Printed output")), pre(trace.stdout, t("js.response.stdout", "Printed output")));
     container.append(out);
   }
 }

@@ -1,6 +1,7 @@
 // Calling POST /api/run. Every failure becomes a RunError whose message a learner can
 // act on; the trace of a run that failed *inside the app* is not a failure here (it is
 // a normal answer with outcome "error").
+import { t, tn, pageLang } from "./strings.js";
 
 export class RunError extends Error {
   constructor(message, { status = 0, code = "", retryAfter = null } = {}) {
@@ -22,17 +23,18 @@ function seconds(header) {
 function explain(status, body, retryAfter) {
   const msg = body && body.error && typeof body.error.message === "string" ? body.error.message : "";
   const code = body && body.error && typeof body.error.code === "string" ? body.error.code : "";
-  const wait = retryAfter ? `${retryAfter} second${retryAfter === 1 ? "" : "s"}` : "a few seconds";
-  if (status === 503) return [`The server is busy running other people's code. Try again in ${wait}.`, code];
-  if (status === 429) return [`That was a lot of runs in a short time. Wait ${wait}, then run again.`, code];
+  const wait = retryAfter ? tn("js.run.seconds", retryAfter, "{n} second", "{n} seconds") : t("js.run.few_seconds", "a few seconds");
+  const detail = msg ? t("js.run.detail", " ({message})", { message: msg }) : "";
+  if (status === 503) return [t("js.run.busy", "The server is busy running other people's code. Try again in {wait}.", { wait }), code];
+  if (status === 429) return [t("js.run.rate", "That was a lot of runs in a short time. Wait {wait}, then run again.", { wait }), code];
   if (status === 401 || status === 403) {
-    return ["This page is not allowed to run code: its access token is missing or old. Open the link "
-      + "that `wsgi-asgi-tour serve` printed again (or reload the page)." + (msg ? ` (${msg})` : ""), code];
+    return [t("js.run.token", "This page is not allowed to run code: its access token is missing or old. Open the link "
+      + "that `wsgi-asgi-tour serve` printed again (or reload the page).") + detail, code];
   }
-  if (status === 413) return ["Your code or request is too large to run. " + msg, code];
-  if (status >= 400 && status < 500) return [msg || `The run was refused (HTTP ${status}).`, code];
-  return ["Something went wrong inside the tour, not in your code. Try again; if it keeps "
-    + `happening, please report it.${msg ? " (" + msg + ")" : ""}`, code];
+  if (status === 413) return [t("js.run.too_large", "Your code or request is too large to run.") + detail, code];
+  if (status >= 400 && status < 500) return [msg || t("js.run.refused", "The run was refused (HTTP {status}).", { status }), code];
+  return [t("js.run.internal", "Something went wrong inside the tour, not in your code. Try again; if it keeps "
+    + "happening, please report it.") + detail, code];
 }
 
 /**
@@ -51,12 +53,14 @@ export async function postJSON(url, payload, { signal } = {}) {
   try {
     response = await fetch(url, {
       method: "POST", credentials: "same-origin", signal,
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      // The page's language, so the server's refusals (token, size) read in it too.
+      headers: { "Content-Type": "application/json", Accept: "application/json",
+        "Accept-Language": pageLang() === "en" ? "en" : `${pageLang()}, en;q=0.5` },
       body: JSON.stringify(payload),
     });
   } catch (err) {
     if (err && err.name === "AbortError") throw err;
-    throw new RunError("Could not reach the tour's server. Your code is saved in this browser.");
+    throw new RunError(t("js.run.unreachable", "Could not reach the tour's server. Your code is saved in this browser."));
   }
   let body = null;
   try { body = await response.json(); } catch { /* handled below */ }

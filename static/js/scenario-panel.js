@@ -3,8 +3,10 @@
 // WebSocket connection (a script, one action per line), lifespan alone, or the raw
 // JSON for everything else (several requests, chunks, disconnect_after, ...).
 // The engine validates; this panel only refuses what it cannot turn into JSON.
+import { t } from "./strings.js";
+
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
-const MODES = [["http", "HTTP"], ["websocket", "WebSocket"], ["lifespan", "Lifespan only"], ["json", "JSON"]];
+const MODES = [["http", "HTTP"], ["websocket", "WebSocket"], ["lifespan", t("js.scenario.lifespan_only", "Lifespan only")], ["json", "JSON"]];
 const HTTP_KEYS = new Set(["type", "method", "path", "headers", "body"]);
 const WS_KEYS = new Set(["type", "path", "subprotocols", "actions"]);
 let counter = 0;
@@ -41,7 +43,7 @@ export function parseActions(text) {
       const reason = /^\d+$/.test(rest[0] || "") ? rest.slice(1).join(" ") : rest.join(" ");
       actions.push(reason ? { close: code, reason } : { close: code });
     } else {
-      throw new Error(`line ${i + 1}: "${word}" is not an action; use send, send_bytes, receive, close or disconnect`);
+      throw new Error(t("js.scenario.bad_action", 'line {n}: "{word}" is not an action; use send, send_bytes, receive, close or disconnect', { n: i + 1, word }));
     }
   });
   return actions;
@@ -61,7 +63,7 @@ function formatActions(actions) {
 function parseHeaders(text) {
   return text.split("\n").filter((l) => l.trim()).map((line, i) => {
     const at = line.indexOf(":");
-    if (at < 1) throw new Error(`header line ${i + 1}: write it as "Name: value"`);
+    if (at < 1) throw new Error(t("js.scenario.bad_header", 'header line {n}: write it as "Name: value"', { n: i + 1 }));
     return [line.slice(0, at).trim(), line.slice(at + 1).trim()];
   });
 }
@@ -71,7 +73,7 @@ export class ScenarioPanel {
     this.onChange = onChange || (() => {});
     const id = `sc${++counter}`;
     this.mode = "http";
-    this.tabs = h("div", { class: "mode-tabs", role: "group", "aria-label": "Kind of request" });
+    this.tabs = h("div", { class: "mode-tabs", role: "group", "aria-label": t("js.scenario.kind", "Kind of request") });
     for (const [mode, text] of MODES) {
       this.tabs.append(h("button", { type: "button", "data-mode": mode, "aria-pressed": "false", text }));
     }
@@ -79,26 +81,26 @@ export class ScenarioPanel {
     for (const m of METHODS) this.method.append(new Option(m, m));
     this.path = h("input", { type: "text", value: "/", spellcheck: "false", autocapitalize: "off", autocomplete: "off" });
     this.headers = h("textarea", { rows: "2", spellcheck: "false", autocapitalize: "off", placeholder: "Content-Type: text/plain" });
-    this.body = h("textarea", { rows: "2", spellcheck: "false", autocapitalize: "off", placeholder: "(no body)" });
+    this.body = h("textarea", { rows: "2", spellcheck: "false", autocapitalize: "off", placeholder: t("js.scenario.no_body", "(no body)") });
     this.subprotocols = h("input", { type: "text", spellcheck: "false", autocapitalize: "off", placeholder: "chat.v1, chat.v2" });
     this.actions = h("textarea", { rows: "4", spellcheck: "false", autocapitalize: "off", placeholder: "send hello\nreceive\nclose 1000 bye" });
     this.lifespan = h("input", { type: "checkbox" });
-    this.json = h("textarea", { rows: "8", spellcheck: "false", autocapitalize: "off", "aria-label": "Scenario JSON" });
+    this.json = h("textarea", { rows: "8", spellcheck: "false", autocapitalize: "off", "aria-label": t("js.scenario.json_label", "Scenario JSON") });
     this.error = h("p", { class: "field-error", role: "alert" });
 
     this.httpPart = h("fieldset", {},
-      h("div", { class: "row" }, field("Method", this.method), field("Path", this.path, "grow")),
-      field("Headers, one per line", this.headers), field("Body", this.body));
+      h("div", { class: "row" }, field(t("js.scenario.method", "Method"), this.method), field(t("js.scenario.path", "Path"), this.path, "grow")),
+      field(t("js.scenario.headers", "Headers, one per line"), this.headers), field(t("js.scenario.body", "Body"), this.body));
     this.wsPart = h("fieldset", {},
-      h("div", { class: "row" }, field("Path", h("span")), field("Subprotocols", this.subprotocols, "grow")),
-      field("Client script: send TEXT, send_bytes BASE64, receive, close CODE REASON, disconnect", this.actions));
+      h("div", { class: "row" }, field(t("js.scenario.path", "Path"), h("span")), field(t("js.scenario.subprotocols", "Subprotocols"), this.subprotocols, "grow")),
+      field(t("js.scenario.script", "Client script: send TEXT, send_bytes BASE64, receive, close CODE REASON, disconnect"), this.actions));
     this.wsPath = this.path.cloneNode();
     this.wsPart.querySelector("span").replaceWith(this.wsPath);
-    this.lifespanPart = h("p", { class: "hint-text", text: "The server runs lifespan startup, then shutdown, with no request in between." });
+    this.lifespanPart = h("p", { class: "hint-text", text: t("js.scenario.lifespan_note", "The server runs lifespan startup, then shutdown, with no request in between.") });
     this.jsonPart = h("fieldset", {}, this.json,
-      h("p", { class: "hint-text", text: "Everything the engine accepts: several requests, "
-        + "chunks, disconnect_after, … (the format is in docs/scenario.md)." }));
-    this.wrap = h("label", { class: "check" }, this.lifespan, "Run lifespan startup and shutdown around it");
+      h("p", { class: "hint-text", text: t("js.scenario.json_note", "Everything the engine accepts: several requests, "
+        + "chunks, disconnect_after, … (the format is in docs/scenario.md).") }));
+    this.wrap = h("label", { class: "check" }, this.lifespan, t("js.scenario.with_lifespan", "Run lifespan startup and shutdown around it"));
 
     container.classList.add("scenario-panel");
     container.replaceChildren(this.tabs, this.httpPart, this.wsPart, this.lifespanPart, this.jsonPart, this.wrap, this.error);
@@ -190,7 +192,7 @@ export class ScenarioPanel {
     let req;
     if (this.mode === "json") {
       try { return JSON.parse(this.json.value || "{}"); } catch (err) {
-        throw new Error(`The scenario JSON does not parse: ${err.message}`);
+        throw new Error(t("js.scenario.bad_json", "The scenario JSON does not parse: {error}", { error: err.message }));
       }
     }
     if (this.mode === "lifespan") return { type: "lifespan" };
@@ -213,14 +215,14 @@ export class ScenarioPanel {
     try {
       const v = this.value();
       const req = v.requests ? v.requests[0] : v;
-      const several = v.requests && v.requests.length > 1 ? ` (+${v.requests.length - 1} more)` : "";
-      const life = v.lifespan ? " with lifespan" : "";
-      if (v.type === "lifespan") return "Lifespan only";
-      if (!req) return "Lifespan only";
+      const several = v.requests && v.requests.length > 1 ? t("js.scenario.more", " (+{n} more)", { n: v.requests.length - 1 }) : "";
+      const life = v.lifespan ? t("js.scenario.with_lifespan_short", " with lifespan") : "";
+      if (v.type === "lifespan") return t("js.scenario.lifespan_only", "Lifespan only");
+      if (!req) return t("js.scenario.lifespan_only", "Lifespan only");
       if (req.type === "websocket") return `WebSocket ${req.path || "/"}${several}${life}`;
       return `${req.method || "GET"} ${req.path || "/"}${several}${life}`;
     } catch {
-      return "Request (has a problem)";
+      return t("js.scenario.has_problem", "Request (has a problem)");
     }
   }
 }

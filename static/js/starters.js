@@ -1,8 +1,10 @@
 // The playground's starting points: one small, correct app per kind of connection,
 // each with the request that shows it off.
+import { t } from "./strings.js";
+
 export const STARTERS = {
   wsgi: {
-    title: "WSGI: hello",
+    title: t("js.starter.wsgi", "WSGI: hello"),
     interface: "wsgi",
     scenario: { method: "GET", path: "/hello?name=Ada" },
     code: `from urllib.parse import parse_qs
@@ -20,7 +22,7 @@ def app(environ, start_response):
 `,
   },
   asgi: {
-    title: "ASGI: hello",
+    title: t("js.starter.asgi", "ASGI: hello"),
     interface: "asgi",
     scenario: { method: "POST", path: "/echo", headers: [["content-type", "text/plain"]], body: "Hello, ASGI" },
     code: `async def app(scope, receive, send):
@@ -40,7 +42,7 @@ def app(environ, start_response):
 `,
   },
   websocket: {
-    title: "ASGI: WebSocket echo",
+    title: t("js.starter.websocket", "ASGI: WebSocket echo"),
     interface: "asgi",
     scenario: { type: "websocket", path: "/ws", actions: [{ send: "hello" }, { receive: true }, { close: 1000 }] },
     code: `async def app(scope, receive, send):
@@ -56,7 +58,7 @@ def app(environ, start_response):
 `,
   },
   lifespan: {
-    title: "ASGI: lifespan and state",
+    title: t("js.starter.lifespan", "ASGI: lifespan and state"),
     interface: "asgi",
     scenario: { requests: [{ path: "/" }, { path: "/" }], lifespan: true },
     code: `async def app(scope, receive, send):

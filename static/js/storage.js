@@ -6,6 +6,8 @@
 // reload, a crash or a closed tab never loses it. Every write re-reads the store first,
 // so two tabs on different lessons do not overwrite each other. When storage is
 // unavailable (private mode, full) the data lives in memory and onError says so.
+import { t } from "./strings.js";
+
 const KEY = "wat.progress.v1";
 const DELAY = 400; // ms after the last keystroke
 
@@ -62,8 +64,8 @@ export class Progress {
     try {
       this.storage.setItem(KEY, JSON.stringify(data));
     } catch (err) {
-      this.onError("Your browser would not save progress (storage is full or blocked). "
-        + "Export it to a file to keep it.", err);
+      this.onError(t("js.storage.failed", "Your browser would not save progress (storage is full or blocked). "
+        + "Export it to a file to keep it."), err);
     }
   }
 
@@ -133,10 +135,10 @@ export class Progress {
 
   /** Merge a file made by exportFile: its code wins, a pass is never lost. Returns the lesson count. */
   async importFile(file) {
-    if (file.size > 5_000_000) throw new Error("That file is too big to be a progress file.");
+    if (file.size > 5_000_000) throw new Error(t("js.storage.too_big", "That file is too big to be a progress file."));
     let data;
     try { data = JSON.parse(await file.text()); } catch { data = null; }
-    if (!valid(data)) throw new Error("That file is not a progress file exported from this tour.");
+    if (!valid(data)) throw new Error(t("js.storage.not_progress", "That file is not a progress file exported from this tour."));
     let count = 0;
     this.update((d) => {
       for (const [slug, entry] of Object.entries(data.lessons)) {

@@ -1,6 +1,8 @@
 // Light and dark: follow the system until the learner picks one with the toggle, then
 // remember the choice (theme-boot.js applies it before paint on the next page).
 // Listeners (the editors) hear "themechange" on document with {dark}.
+import { t } from "./strings.js";
+
 const KEY = "wat.theme";
 const system = matchMedia("(prefers-color-scheme: dark)");
 const root = document.documentElement;
@@ -41,9 +43,9 @@ export function initTheme(scope = document) {
   const sync = () => {
     for (const b of buttons) {
       b.setAttribute("aria-pressed", String(isDark()));
-      b.setAttribute("aria-label", "Dark theme");
-      b.title = isDark() ? "Switch to the light theme" : "Switch to the dark theme";
-      b.textContent = "☾ Dark"; // pressed = dark; CSS shows the state
+      b.setAttribute("aria-label", t("js.theme.label", "Dark theme"));
+      b.title = isDark() ? t("js.theme.to_light", "Switch to the light theme") : t("js.theme.to_dark", "Switch to the dark theme");
+      b.textContent = t("js.theme.button", "☾ Dark"); // pressed = dark; CSS shows the state
     }
   };
   for (const b of buttons) b.addEventListener("click", () => setTheme(isDark() ? "light" : "dark"));

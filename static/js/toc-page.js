@@ -4,6 +4,7 @@ import { Progress } from "./storage.js";
 import { initTheme } from "./theme.js";
 import { installShortcuts } from "./keys.js";
 import { toast } from "./toast.js";
+import { t, tn } from "./strings.js";
 
 initTheme();
 installShortcuts();
@@ -17,7 +18,7 @@ function mark() {
     li.classList.toggle("done", Boolean(entry.passed));
     li.classList.toggle("started", !entry.passed && typeof entry.code === "string");
     const state = li.querySelector(".visually-hidden.state");
-    if (state) state.textContent = entry.passed ? " (exercise passed)" : entry.code ? " (started)" : "";
+    if (state) state.textContent = entry.passed ? t("js.toc.passed", " (exercise passed)") : entry.code ? t("js.toc.started", " (started)") : "";
     if (entry.passed) done += 1;
   }
   const resume = document.getElementById("resume");
@@ -26,10 +27,10 @@ function mark() {
     resume.hidden = false;
     const link = resume.querySelector("a");
     link.href = last.href;
-    link.textContent = `Continue with “${last.textContent.trim()}”`;
+    link.textContent = t("js.toc.continue", "Continue with “{title}”", { title: last.textContent.trim() });
   }
   const count = document.getElementById("progress-count");
-  if (count) count.textContent = `${done} of ${document.querySelectorAll("[data-lesson]").length} exercises passed`;
+  if (count) count.textContent = t("js.toc.count", "{done} of {total} exercises passed", { done, total: document.querySelectorAll("[data-lesson]").length });
 }
 mark();
 
@@ -40,7 +41,7 @@ input?.addEventListener("change", async () => {
   if (!file) return;
   try {
     const n = await progress.importFile(file);
-    toast(`Imported progress for ${n} lesson${n === 1 ? "" : "s"}.`);
+    toast(tn("js.toc.imported", n, "Imported progress for {n} lesson.", "Imported progress for {n} lessons."));
     mark();
   } catch (err) {
     toast(err.message);

@@ -2,7 +2,12 @@
 // JSON cannot hold (docs/trace.md): {"$bytes", "repr"}, {"$tuple"}, {"$repr"},
 // {"$float"}, {"$str"}, {"$more"}, and escapes learner keys that start with "$".
 
+import { t } from "./strings.js";
+
 const INLINE = 64; // wider values break over lines, one item per line
+
+// "… 3 more": pyFormat knows these markers by their leading "… ", in every language.
+const more = (n) => "… " + t("js.value.more", "{n} more", { n });
 
 function pyStr(s) {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
@@ -39,25 +44,25 @@ function leaf(v) {
   if (typeof v === "string") return pyStr(v);
   if (Array.isArray(v)) return null;
   if (isTagged(v, "$bytes")) {
-    return v.truncated ? `${v.repr}…  (${v.length} bytes, first 256 shown)` : v.repr;
+    return v.truncated ? `${v.repr}…  ` + t("js.value.bytes_cut", "({n} bytes, first 256 shown)", { n: v.length }) : v.repr;
   }
   if (isTagged(v, "$repr")) return v.$repr;
   if (isTagged(v, "$float")) return `float('${v.$float}')`;
-  if (isTagged(v, "$str")) return `${pyStr(v.$str)}…  (${v.length} characters)`;
+  if (isTagged(v, "$str")) return `${pyStr(v.$str)}…  ` + t("js.value.chars", "({n} characters)", { n: v.length });
   return null;
 }
 
 function items(v) {
   // [open, close, parts] for a list, tuple or dict.
   if (Array.isArray(v)) {
-    return ["[", "]", v.map((x) => (isTagged(x, "$more") ? [null, `… ${x.$more} more`] : [null, x]))];
+    return ["[", "]", v.map((x) => (isTagged(x, "$more") ? [null, more(x.$more)] : [null, x]))];
   }
   if (isTagged(v, "$tuple")) {
     const parts = v.$tuple.map((x) => [null, x]);
     return ["(", parts.length === 1 ? ",)" : ")", parts];
   }
   const parts = Object.entries(v).map(([k, x]) =>
-    k === "$more" ? [null, `… ${x} more`] : [keyText(k), x]);
+    k === "$more" ? [null, more(x)] : [keyText(k), x]);
   return ["{", "}", parts];
 }
 

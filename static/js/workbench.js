@@ -8,6 +8,7 @@ import { renderResult } from "./response.js";
 import { runCode, RunError } from "./run.js";
 import { ScenarioPanel } from "./scenario-panel.js";
 import { isDark, onThemeChange } from "./theme.js";
+import { t, pageLang } from "./strings.js";
 
 let count = 0;
 const MOD = /Mac|iPhone|iPad/.test(navigator.platform) ? "⌘" : "Ctrl";
@@ -118,18 +119,18 @@ export class Workbench {
     this.controller = null;
     const id = `wb${++count}`;
 
-    this.runButton = h("button", { type: "button", class: "btn btn-primary", text: "▶ Run" });
-    this.runButton.title = `Run (${MOD}+Enter)`;
+    this.runButton = h("button", { type: "button", class: "btn btn-primary", text: t("js.bench.run", "▶ Run") });
+    this.runButton.title = t("js.bench.run_title", "Run ({key}+Enter)", { key: MOD });
     this.runButton.addEventListener("click", () => this.run());
     const actions = h("div", { class: "actions" }, this.runButton, ...(opts.buttons || []),
-      h("span", { class: "hint-text", text: `${MOD}+Enter runs` }));
+      h("span", { class: "hint-text", text: t("js.bench.run_hint", "{key}+Enter runs", { key: MOD }) }));
     this.status = h("p", { class: "run-status" });
     const editorBox = h("div", { class: "editor" });
     const editorPanel = h("div", { class: "editor-panel" }, editorBox, actions, this.status,
       ...(opts.belowActions ? [opts.belowActions] : []));
     root.append(editorPanel);
     this.editor = makeEditor(editorBox, {
-      doc: opts.code || "", label: opts.label || "Your app's code",
+      doc: opts.code || "", label: opts.label || t("js.bench.code_label", "Your app's code"),
       onRun: () => this.run(), onChange: (code) => opts.onCodeChange && opts.onCodeChange(code),
     });
 
@@ -142,22 +143,23 @@ export class Workbench {
       this.scenario = new ScenarioPanel(body, {
         scenario: opts.scenario || {},
         onChange: () => {
-          summary.textContent = `Request: ${this.scenario.summary()}`;
+          summary.textContent = t("js.bench.request", "Request: {summary}", { summary: this.scenario.summary() });
           if (opts.onScenarioChange) opts.onScenarioChange();
         },
       });
-      summary.textContent = `Request: ${this.scenario.summary()}`;
+      summary.textContent = t("js.bench.request", "Request: {summary}", { summary: this.scenario.summary() });
     } else {
       this.fixedScenario = opts.scenario || {};
     }
 
-    this.results = h("section", { class: "results", "aria-label": "Results of the run" });
+    this.results = h("section", { class: "results", "aria-label": t("js.bench.results_label", "Results of the run") });
     this.results.hidden = true;
     this.live = h("p", { class: "visually-hidden", "aria-live": "polite" });
-    const tabs = h("div", { class: "result-tabs", role: "tablist", "aria-label": "Results" });
+    const tabs = h("div", { class: "result-tabs", role: "tablist", "aria-label": t("js.bench.results", "Results") });
     this.panels = {};
     this.tabButtons = {};
-    for (const [key, text] of [["flow", "Messages"], ["response", "Response & output"], ["transcript", "Transcript"]]) {
+    for (const [key, text] of [["flow", t("js.bench.tab_flow", "Messages")], ["response", t("js.bench.tab_response", "Response & output")],
+      ["transcript", t("js.bench.tab_transcript", "Transcript")]]) {
       const tab = h("button", { type: "button", role: "tab", id: `${id}-t-${key}`, "aria-controls": `${id}-p-${key}`, text });
       const panel = h("div", { role: "tabpanel", id: `${id}-p-${key}`, "aria-labelledby": tab.id, class: `tab-${key}` });
       tabs.append(tab);
@@ -222,9 +224,10 @@ export class Workbench {
     if (this.controller) this.controller.abort();
     const controller = (this.controller = new AbortController());
     this.runButton.setAttribute("aria-busy", "true");
-    this.setStatus("Running…");
+    this.setStatus(t("js.bench.running", "Running…"));
     try {
-      const trace = await runCode({ interface: this.interface, code: this.getCode(), app: this.app, scenario },
+      // lang: the engine explains violations in the page's language.
+      const trace = await runCode({ interface: this.interface, code: this.getCode(), app: this.app, scenario, lang: pageLang() },
         { signal: controller.signal, url: this.opts.runUrl });
       this.showTrace(trace);
       return trace;
@@ -248,7 +251,7 @@ export class Workbench {
     this.runButton.disabled = true;
     const tick = () => {
       if (left <= 0) { this.runButton.disabled = false; this.runButton.textContent = label; return; }
-      this.runButton.textContent = `Wait ${left}s`;
+      this.runButton.textContent = t("js.bench.wait", "Wait {n}s", { n: left });
       left -= 1;
       setTimeout(tick, 1000);
     };
@@ -265,8 +268,13 @@ export class Workbench {
     this.editor.mark("step", []);
     // A crash is read first as its traceback; everything else as the flow.
     const failedEarly = Boolean(trace.error);
-    this.tabButtons.response.textContent = "Response & output" + (trace.error || trace.stdout ? " •" : "");
+    this.tabButtons.response.textContent = t("js.bench.tab_response", "Response & output") + (trace.error || trace.stdout ? " •" : "");
     this.showTab(failedEarly ? "response" : "flow");
     if (this.opts.onTrace) this.opts.onTrace(trace);
+    // Follow mode (room.js) publishes every run a teacher sees; any page may listen.
+    let scenario = {};
+    try { scenario = this.scenarioValue(); } catch { /* half-typed: the trace says it */ }
+    this.results.dispatchEvent(new CustomEvent("tour:trace", { bubbles: true, detail: {
+      code: this.getCode(), scenario, interface: trace.interface || this.interface, trace } }));
   }
 }

@@ -23,7 +23,8 @@ from tests.site.conftest import TOKEN, Live, live_server, make_settings
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
-ARTIFACTS = ROOT / "test-artifacts" / "frontend"
+# Screenshots: test-artifacts/ (git-ignored), or wherever WSGI_ASGI_TOUR_ARTIFACTS says.
+ARTIFACTS = Path(os.environ.get("WSGI_ASGI_TOUR_ARTIFACTS") or ROOT / "test-artifacts") / "frontend"
 
 
 # One browser per module, not per session: playwright's sync API marks its event loop

@@ -17,11 +17,15 @@ PAGES = [
     ("lesson", "/lessons/first-wsgi-app", True),
     ("lesson-ws", "/lessons/websocket-echo", True),
     ("playground", "/playground", True),
+    ("lab", "/lab?preset=to-thread", False),
     ("contents", "/lessons", False),
     ("rules", "/rules", False),
     ("not-found", "/nowhere", False),
     ("diagram", "/tests/frontend/demo.html?fixture=asgi_violations", False),
 ]
+# Every site page again in Chinese (issue 7): the same audit at /zh/....
+PAGES += [(f"{name}-zh", "/zh" + path, runs) for name, path, runs in list(PAGES)
+          if path.startswith(("/lessons", "/playground", "/lab", "/rules", "/nowhere"))]
 
 
 @pytest.fixture(scope="module")
@@ -56,4 +60,11 @@ def test_no_serious_findings(request: pytest.FixtureRequest, axe_js: Path, name:
         page.locator(".results:not([hidden]) .flow-ev").nth(2).click()
     if "demo" in path:
         page.locator("#diagram .flow-ev").nth(3).click()
+    if name.removesuffix("-zh") == "lab":  # audit a drawn timeline, its detail line and its table
+        page.click("#lab-run")
+        page.locator("#lab-results:not([hidden]) .tl-row").first.wait_for()
+        page.focus("#lab-charts .tl-scroll")
+        page.keyboard.press("Home")
+        page.click("#lab-charts .tl-table summary")
+        page.locator("#lab-charts .tl-grid-table").wait_for()
     assert audit(page, axe_js) == []

@@ -83,10 +83,10 @@ class Live:
 @contextlib.contextmanager
 def live_server(settings: Settings) -> Iterator[Live]:
     """A real uvicorn on 127.0.0.1 and a free port, in a thread; always stopped."""
+    app = create_app(settings)  # first: a broken app must not leave a bound socket behind
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    app = create_app(settings)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])))
     thread.start()

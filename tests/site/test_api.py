@@ -99,7 +99,8 @@ def _refuse(name: str) -> None:
 # -- bad requests: 4xx with a message for a learner ---------------------------------------------
 
 @pytest.mark.parametrize(("body", "fragment"), [
-    ({"code": HELLO_WSGI, "scenery": {}, "lang": "py"}, "'lang', 'scenery'"),
+    ({"code": HELLO_WSGI, "scenery": {}, "language": "py"}, "'language', 'scenery'"),
+    ({"code": HELLO_WSGI, "lang": "py"}, '"lang" must be one of'),
     ({"scenario": {}}, 'no "code"'),
     ({"code": 42}, '"code" must be a string'),
     ({"code": "x", "interface": "cgi"}, '"interface" must be'),

@@ -63,6 +63,15 @@ def test_heading_anchors_and_links() -> None:
     assert rendered.links == (("#sub", 5), ("/x", 5))
 
 
+def test_translated_heading_keeps_an_explicit_english_anchor() -> None:
+    rendered = render("## 最小的 `app` {#the-smallest-app}\n\n### 小节\n\n"
+                      "## 不是锚点 {#Not An Id}\n", RenderContext(lang="zh"))
+    assert '<h2 id="the-smallest-app">最小的 <code>app</code></h2>' in rendered.html
+    assert [(h.id, h.text) for h in rendered.headings] == [
+        ("the-smallest-app", "最小的 app"), ("小节", "小节"),
+        ("不是锚点-not-an-id", "不是锚点 {#Not An Id}")]
+
+
 def test_highlighting_uses_classes_only() -> None:
     html = render("```python\ndef app(environ, start_response):\n    pass\n```\n",
                   RenderContext()).html
@@ -185,3 +194,9 @@ def test_catalog_lookup_and_fallback() -> None:
     assert i18n.strings("en", "admonition.")["admonition.note"] == "Note"
     with pytest.raises(KeyError):
         i18n.t("lesson.no_such_key")
+
+
+def test_a_line_break_between_chinese_characters_is_dropped() -> None:
+    # A browser shows a source line break as a space; Chinese has none between words.
+    html = render_fragment("第一行\n第二行\nand\nEnglish", "zh")
+    assert "第一行第二行\nand\nEnglish" in html

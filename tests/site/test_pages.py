@@ -31,7 +31,7 @@ def slugs(client: TestClient) -> list[str]:
 
 
 def every_page(client: TestClient) -> list[str]:
-    return ["/", "/lessons", "/playground", "/rules",
+    return ["/", "/lessons", "/playground", "/lab", "/rules",
             *(f"/lessons/{slug}" for slug in slugs(client))]
 
 

@@ -314,3 +314,27 @@ def test_allowed_hosts_from_the_environment_and_the_bind_address() -> None:
 def test_bad_settings_are_named(env: dict[str, str], fragment: str) -> None:
     with pytest.raises(ValueError, match=fragment):
         Settings.from_env(env)
+
+
+def test_an_out_of_date_link_opened_in_a_browser_is_a_page_in_its_language() -> None:
+    client = tiny()
+    page = client.get("/zh/?token=old", headers={"accept": "text/html"})
+    assert page.status_code == 403
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert '<html lang="zh-Hans">' in page.text and "这个链接已过期" in page.text
+    english = client.get("/?token=old", headers={"accept": "text/html"})
+    assert '<html lang="en">' in english.text and "This link is out of date" in english.text
+
+
+def test_refusals_read_in_the_language_the_page_asks_for() -> None:
+    client = tiny()
+    zh = {"accept-language": "zh, en;q=0.5"}
+    no_token = client.post("/", content=b"{}", headers={**JSON, "origin": ORIGIN, **zh})
+    assert no_token.status_code == 401
+    assert no_token.json()["error"]["code"] == "token_required"
+    assert "令牌" in no_token.json()["error"]["message"]
+    foreign = client.post("/", content=b"{}",
+                          headers={**JSON, **AUTH, "origin": "https://evil.example", **zh})
+    assert "另一个网站" in foreign.json()["error"]["message"]
+    english = client.post("/", content=b"{}", headers={**JSON, "origin": ORIGIN})
+    assert english.json()["error"]["message"].startswith("This request needs the token")
