@@ -167,6 +167,23 @@ def _too_large(limit: int, lang: str = "en") -> NoReturn:
 
 def parse_run_request(body: bytes, accept_language: str = "") -> RunRequest:
     """Check the request's shape; the scenario's own checks are the engine's."""
+    data = load_object(body, RUN_KEYS, '{"code": "...", "scenario": {}}')
+    if "code" not in data:
+        _bad('The request has no "code": send the source of your app as a string.')
+    code, scenario = data["code"], data.get("scenario", {})
+    if not isinstance(code, str):
+        _bad(f'"code" must be a string of Python source, got {_kind(code)}.')
+    interface, app = interface_and_app(data)
+    if not isinstance(scenario, dict):
+        _bad(f'"scenario" must be a JSON object describing the request, got {_kind(scenario)}.')
+    lang = request_lang(data, accept_language)
+    check_encodable(data)
+    return RunRequest(code=code, scenario=scenario, interface=interface, app=app, lang=lang)
+
+
+# ---- checks shared by every endpoint that runs code (run, lab) ---------------------------
+def load_object(body: bytes, keys: tuple[str, ...], example: str) -> dict[str, Any]:
+    """The body as a JSON object with only `keys`; `example` shows the shape in errors."""
     try:
         data = json.loads(body, parse_constant=_no_constant)
     except RecursionError:
@@ -174,28 +191,33 @@ def parse_run_request(body: bytes, accept_language: str = "") -> RunRequest:
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
         raise ApiError(400, "bad_json", f"The request body is not valid JSON: {exc}.") from None
     if not isinstance(data, dict):
-        _bad(f'The request body must be a JSON object such as {{"code": "...", "scenario": '
-             f'{{}}}}; got {_kind(data)}.')
-    unknown = sorted(set(data) - set(RUN_KEYS))
+        _bad(f"The request body must be a JSON object such as {example}; got {_kind(data)}.")
+    unknown = sorted(set(data) - set(keys))
     if unknown:
         _bad(f"Unknown key{'s' if len(unknown) > 1 else ''} in the request: "
-             f"{', '.join(map(repr, unknown))}. The keys are {', '.join(RUN_KEYS)}.")
-    if "code" not in data:
-        _bad('The request has no "code": send the source of your app as a string.')
-    code, scenario = data["code"], data.get("scenario", {})
+             f"{', '.join(map(repr, unknown))}. The keys are {', '.join(keys)}.")
+    return data
+
+
+def interface_and_app(data: dict[str, Any]) -> tuple[str, str]:
     interface, app = data.get("interface", "auto"), data.get("app", "app")
-    if not isinstance(code, str):
-        _bad(f'"code" must be a string of Python source, got {_kind(code)}.')
     if interface not in INTERFACES:
         _bad(f'"interface" must be "wsgi", "asgi" or "auto", got {_show(interface)}.')
     if not isinstance(app, str) or not app.isidentifier():
         _bad(f'"app" must be the name of the variable holding your app, such as "app"; '
              f"got {_show(app)}.")
-    if not isinstance(scenario, dict):
-        _bad(f'"scenario" must be a JSON object describing the request, got {_kind(scenario)}.')
+    return interface, app
+
+
+def request_lang(data: dict[str, Any], accept_language: str) -> str:
+    """The body's "lang", else the Accept-Language header's pick (the page sends its own)."""
     lang = data.get("lang", lang_choice.from_accept_language(accept_language))
     if lang not in i18n.languages():
         _bad(f'"lang" must be one of {", ".join(map(repr, i18n.languages()))}; got {_show(lang)}.')
+    return str(lang)
+
+
+def check_encodable(data: dict[str, Any]) -> None:
     try:  # "\ud800" is valid JSON but no text: it cannot reach the sandbox as UTF-8
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except RecursionError:
@@ -203,7 +225,6 @@ def parse_run_request(body: bytes, accept_language: str = "") -> RunRequest:
     except UnicodeEncodeError:
         _bad("The request contains an unpaired surrogate escape (such as \\ud800), "
              "which is not a character; remove it.")
-    return RunRequest(code=code, scenario=scenario, interface=interface, app=app, lang=lang)
 
 
 def _bad(message: str) -> NoReturn:

@@ -38,10 +38,15 @@ const fromLink = asked && byKey[asked];
 const preset = fromLink || byKey[(saved && saved.preset) || ""] || data.presets[0];
 presetSelect.value = preset.key;
 
+const summary = document.getElementById("scenario-summary");
+const summaryTitle = summary.textContent;
 const scenarioPanel = new ScenarioPanel(document.getElementById("scenario"), {
   scenario: (!fromLink && saved && saved.scenario) || preset.scenario,
-  onChange: () => saveState(),
+  onChange: () => { showSummary(); saveState(); },
 });
+// Closed by default, so the two apps start high on the page; the summary says the request.
+function showSummary() { summary.textContent = `${summaryTitle}: ${scenarioPanel.summary()}`; }
+showSummary();
 
 const traces = { left: null, right: null };
 const sides = {};
@@ -65,6 +70,19 @@ for (const side of ["left", "right"]) {
   sides[side] = bench;
 }
 showLessonLink(preset);
+
+// The two editors keep one height, so the two diagrams below them start level and
+// their rows can be read across.
+const editorBoxes = ["left", "right"].map((side) => document.querySelector(`#${side}-bench .editor`));
+const grid = document.querySelector(".compare-grid");
+const level = () => {
+  for (const box of editorBoxes) box.style.minHeight = "";
+  if (getComputedStyle(grid).gridTemplateColumns.split(" ").length < 2) return;  // stacked
+  const tallest = Math.max(...editorBoxes.map((box) => box.offsetHeight));
+  for (const box of editorBoxes) box.style.minHeight = `${tallest}px`;
+};
+const levelObserver = new ResizeObserver(() => requestAnimationFrame(level));
+for (const box of editorBoxes) levelObserver.observe(box.firstElementChild || box);
 
 function showLessonLink(p) {
   const title = data.lessons[p.lesson];
@@ -125,6 +143,10 @@ function cell(items) {
 function renderAligned() {
   if (!traces.left && !traces.right) return;
   rows = alignTraces(traces.left, traces.right);
+  for (const side of ["left", "right"]) {
+    const kind = traces[side] && traces[side].interface ? ` · ${String(traces[side].interface).toUpperCase()}` : "";
+    document.getElementById(`aligned-${side}`).textContent = say(side) + kind;
+  }
   current = -1;
   body.replaceChildren(...rows.map((row, i) => {
     const tr = document.createElement("tr");

@@ -7,20 +7,11 @@ import { postJSON } from "./run.js";
 import { socketUrl, backoff, CLOSE } from "./follow-net.js";
 import { t, tn } from "./strings.js";
 import { toast } from "./toast.js";
+import { h } from "./dom.js";
 
 const KEY = "tour-room";
 const MAX_BYTES = 512 * 1024; // the server's cap (rooms.Caps.message_bytes)
 const ENDED = new Set([CLOSE.forbidden, CLOSE.unknown]); // gone, or not its secret
-
-function h(tag, attrs = {}, ...children) {
-  const n = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "text") n.textContent = v;
-    else n.setAttribute(k, v);
-  }
-  n.append(...children);
-  return n;
-}
 
 class TeacherRoom {
   constructor() {

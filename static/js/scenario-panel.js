@@ -4,22 +4,13 @@
 // JSON for everything else (several requests, chunks, disconnect_after, ...).
 // The engine validates; this panel only refuses what it cannot turn into JSON.
 import { t } from "./strings.js";
+import { h } from "./dom.js";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 const MODES = [["http", "HTTP"], ["websocket", "WebSocket"], ["lifespan", t("js.scenario.lifespan_only", "Lifespan only")], ["json", "JSON"]];
 const HTTP_KEYS = new Set(["type", "method", "path", "headers", "body"]);
 const WS_KEYS = new Set(["type", "path", "subprotocols", "actions"]);
 let counter = 0;
-
-function h(tag, attrs = {}, ...children) {
-  const n = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "text") n.textContent = v;
-    else n.setAttribute(k, v);
-  }
-  n.append(...children);
-  return n;
-}
 
 function field(label, control, cls = "") {
   return h("label", { class: cls }, label, control);

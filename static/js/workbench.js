@@ -9,19 +9,10 @@ import { runCode, RunError } from "./run.js";
 import { ScenarioPanel } from "./scenario-panel.js";
 import { isDark, onThemeChange } from "./theme.js";
 import { t, pageLang } from "./strings.js";
+import { h } from "./dom.js";
 
 let count = 0;
 const MOD = /Mac|iPhone|iPad/.test(navigator.platform) ? "⌘" : "Ctrl";
-
-function h(tag, attrs = {}, ...children) {
-  const n = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "text") n.textContent = v;
-    else n.setAttribute(k, v);
-  }
-  n.append(...children);
-  return n;
-}
 
 // A plain textarea with the editor's interface, used when the CodeMirror bundle is missing.
 function textareaEditor(parent, { doc, onChange, label }) {
@@ -44,7 +35,7 @@ function textareaEditor(parent, { doc, onChange, label }) {
 let editorSheet = null;
 const EDITOR_CSS = `
   :host { display: block; }
-  .cm-editor { max-height: 55vh; font-size: 14px; background: var(--surface); color: var(--text); }
+  .cm-editor { max-height: 55vh; font-size: var(--editor-size, 14px); background: var(--surface); color: var(--text); }
   .cm-scroller { font-family: var(--mono); line-height: 1.5; }
   .cm-editor.cm-focused { outline: 3px solid var(--focus); outline-offset: -3px; }
   .cm-editor .cm-gutters { background: var(--surface-2); color: var(--muted); border-right: 1px solid var(--border); }

@@ -27,6 +27,10 @@ def test_a_clicker_steps_through_the_messages(open_site: Any, base: str) -> None
     page.click("[data-presenter-toggle]")
     assert page.get_attribute("[data-presenter-toggle]", "aria-pressed") == "true"
     assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") > size * 1.2
+    host = f"document.querySelector('{BENCH} .editor-host')"
+    editor = f"{host}.shadowRoot.querySelector('.cm-editor')"
+    code_size = page.evaluate(f"parseFloat(getComputedStyle({editor}).fontSize)")
+    assert code_size >= 20  # the code is read from the back of the room too
     page.click(f"{BENCH} button.btn-primary")  # Run
     page.wait_for_selector(f"{BENCH} .flow-ev")
     row = page.evaluate(f"document.querySelector('{BENCH} .flow-ev .hit').getAttribute('height')")
