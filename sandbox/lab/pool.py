@@ -8,6 +8,8 @@ its duration. It takes the pool slot that frees first (the lowest-numbered
 on a tie), starts when that slot is free (queuing FIFO when every slot is
 busy) and its future resolves at that start plus its duration. Its CPU is not
 taken from the loop (real pool threads would share the GIL with it).
+``on_call(submitted, start, done)`` tells the worker's loop each call's times, so
+that the request that made it shows as queued until its call has a thread.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class VirtualPool:
         self.calls = 0
         self.queued = 0  # calls that found every slot busy
         self.queued_ns = 0
+        self.on_call: Callable[[int, int, int], None] | None = None
 
     def reset(self) -> None:
         self.free_at = [0] * self.size
@@ -54,6 +57,8 @@ class VirtualPool:
         done = start + rec.elapsed_ns
         self.free_at[slot] = done
         loop.call_at(done / NS, _settle, future, value, error)
+        if self.on_call is not None:
+            self.on_call(now, start, done)
         return future
 
 

@@ -2,9 +2,12 @@
 
 Both server models fill a ``RequestLog`` the same way: ``mark(state, at)``
 closes the span in progress and opens the next, so spans never overlap and
-cover the request from its arrival to its end. States (docs/lab.md):
+cover the request from its arrival to its end. A change known in advance (a
+pool call that will get its thread at a known time) is ``plan``-ned, and made
+by the next mark once due. States (docs/lab.md):
 
 - ``queued``: arrived, but no thread (or, on a loop, no turn) has taken it yet;
+  on a loop also: it awaits a pool call that no pool thread has taken yet;
 - ``running``: its code is executing (on a loop: its task step, including a
   ``time.sleep`` that holds the loop);
 - ``waiting``: it awaits, or sleeps in its own thread, and needs no CPU;
@@ -40,15 +43,31 @@ class RequestLog:
     spans: list[tuple[str, int, int]] = field(default_factory=list)
     _state: str | None = None
     _since: int = 0
+    _next: tuple[str, int] | None = None  # a planned change: (state, at_ns)
 
     def mark(self, state: str, at_ns: int) -> None:
-        """From ``at_ns`` on, the request is in ``state``."""
+        """From ``at_ns`` on, the request is in ``state`` (a planned change not yet due by
+        then is dropped: what happened first wins)."""
+        self.settle(at_ns)
+        self._next = None
         if state == self._state:
             return
         self._close(at_ns)
         if state == "running" and self.start_ns is None:
             self.start_ns = at_ns
         self._state, self._since = state, at_ns
+
+    def plan(self, state: str, at_ns: int) -> None:
+        """From ``at_ns`` (later than now) on, the request will be in ``state``, unless a
+        mark comes before then."""
+        self._next = (state, at_ns)
+
+    def settle(self, at_ns: int) -> None:
+        """Make the planned change if it is due by ``at_ns`` (``state`` is then current)."""
+        if self._next is not None and self._next[1] <= at_ns:
+            state, since = self._next
+            self._next = None
+            self.mark(state, since)
 
     @property
     def state(self) -> str | None:
@@ -70,6 +89,8 @@ class RequestLog:
             self.spans.append((self._state, self._since, at_ns))
 
     def finish(self, at_ns: int) -> None:
+        self.settle(at_ns)
+        self._next = None
         self._close(at_ns)
         if self.start_ns is None:
             self.start_ns = at_ns
@@ -80,6 +101,8 @@ class RequestLog:
 
     def stop(self, at_ns: int) -> None:
         """The simulation ended (its time cap) before this request did."""
+        self.settle(at_ns)
+        self._next = None
         self._close(at_ns)
         self._state = None
 

@@ -4,7 +4,10 @@
 task at its arrival time (``serve(log)`` is its coroutine), and fills the
 request's spans from the loop's hooks (loop.py): ``queued`` until the task's
 first step, ``running`` during each step, ``waiting`` after it, ``blocked`` from
-the moment the task is scheduled again until its step begins.
+the moment the task is scheduled again until its step begins. While it awaits
+and every pool call it made (itself or through a task it started: ``gather``,
+``wait_for``) that has not ended still waits for a free pool thread, it is
+``queued`` again, until the first of them starts.
 
 How a run ends: every task done; ``LoopStuck`` (the rest can never finish);
 or an ``EngineStop`` (the real-time limit, the simulated cap). A stop found
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import signal
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
@@ -29,13 +33,19 @@ from sandbox.limits import EngineStop
 
 CLEANUP_GRACE_S = 0.5
 Serve = Callable[[RequestLog], Coroutine[Any, Any, None]]
+# The request a task works for: set in each request task's context, which the tasks it
+# starts copy, so that a pool call made in a gather() is the request's too.
+_REQUEST: contextvars.ContextVar[RequestLog | None] = contextvars.ContextVar(
+    "lab_request", default=None)
 
 
 class WorkerLoop:
     def __init__(self, clock: VirtualClock, pool: VirtualPool, deadline: float | None) -> None:
         self.clock = clock
         self.loop = VirtualLoop(clock, pool, deadline)
+        self.pool = pool
         self.tasks: dict[asyncio.Task[Any], RequestLog] = {}
+        self.calls: dict[int, list[tuple[int, int]]] = {}  # request index -> (start, done)
         self.stop: BaseException | None = None
         self.stuck = 0  # requests that could never finish
         self._left = 0
@@ -49,6 +59,7 @@ class WorkerLoop:
         outer = asyncio._get_running_loop()  # a caller's loop (a notebook) is set aside
         asyncio._set_running_loop(None)
         loop.on_ready = self._ready
+        self.pool.on_call = self._pool_call
         loop.set_exception_handler(self._on_error)
         pending = list(reversed(logs))
 
@@ -98,18 +109,50 @@ class WorkerLoop:
             if error is not None:  # StopIteration: the app returned
                 log.finish(self.clock.now_ns)
             else:
-                log.mark("waiting", self.clock.now_ns)
+                self._wait(log, self.clock.now_ns)
 
-        task = self.loop.create_task(StepWatch(serve(log), begin, end))
+        context = contextvars.copy_context()
+        context.run(_REQUEST.set, log)
+        task = self.loop.create_task(StepWatch(serve(log), begin, end), context=context)
         self.tasks[task] = log
         task.add_done_callback(self._done)
 
+    def _wait(self, log: RequestLog, now: int) -> None:
+        """Its task awaits: ``queued`` while none of its pool calls still to end has a
+        thread yet (``waiting`` from the first one's start), else ``waiting``."""
+        calls = [call for call in self.calls.get(log.index, ()) if call[1] > now]
+        self.calls[log.index] = calls
+        first = min((start for start, _ in calls), default=now)
+        if first > now:
+            log.mark("queued", now)
+            log.plan("waiting", first)
+        else:
+            log.mark("waiting", now)
+
+    def _pool_call(self, now: int, start: int, done: int) -> None:
+        log = _REQUEST.get()
+        if log is None or not self._tracking or log.end_ns is not None:
+            return
+        self.calls.setdefault(log.index, []).append((start, done))
+        log.settle(now)
+        # Made by a task the request started while its own task awaits (after its own step,
+        # _wait sees the call then).
+        if log.start_ns is not None and log.state in ("waiting", "queued"):
+            self._wait(log, now)
+
     def _ready(self, task: asyncio.Task[Any]) -> None:
         log = self.tasks.get(task)
-        if log is not None and log.state == "waiting":
+        if log is None:
+            return
+        log.settle(self.clock.now_ns)
+        # queued after its first step: for a pool thread (a timeout may wake it first)
+        if log.state == "waiting" or (log.state == "queued" and log.start_ns is not None):
             log.mark("blocked", self.clock.now_ns)
 
     def _done(self, task: asyncio.Task[Any]) -> None:
+        log = self.tasks.get(task)
+        if log is not None:
+            self.calls.pop(log.index, None)
         self._left -= 1
         if self._left == 0:
             self.loop.stop()
@@ -139,6 +182,7 @@ class WorkerLoop:
                     tr("not finished when the simulation stopped") if self.stop is not None
                     else tr("never finished: it awaited something that never happened"))
         self.loop.on_ready = None
+        self.pool.on_call = None
         limit, self.clock.limit_ns = self.clock.limit_ns, 2**62  # clean-up may need timers
         try:
             self._close()

@@ -48,6 +48,50 @@ def test_to_thread_with_a_pool_of_40_takes_3_s() -> None:
     assert any("60 call(s) waited" in note for note in result["notes"])
 
 
+def spans_of(request: dict[str, Any]) -> list[tuple[str, float, float]]:
+    return [(s["state"], s["start_ms"], s["end_ms"]) for s in request["spans"]]
+
+
+def test_a_call_waiting_for_a_pool_thread_is_queued_then_waiting() -> None:
+    requests = lab(ASGI_TO_THREAD, requests=100)["requests"]
+    # The loop gives every task its first step at 0 ms; 40 calls get a thread at once,
+    # the next 40 when those end (1 s), the last 20 at 2 s.
+    assert spans_of(requests[0]) == [("waiting", 0.0, 1000.0)]
+    assert spans_of(requests[50]) == [("queued", 0.0, 1000.0), ("waiting", 1000.0, 2000.0)]
+    assert spans_of(requests[90]) == [("queued", 0.0, 2000.0), ("waiting", 2000.0, 3000.0)]
+    assert all(r["start_ms"] == 0.0 for r in requests)  # the loop took each one at once
+
+
+def test_pool_calls_made_by_a_gather_count_for_the_request() -> None:
+    code = """\
+import asyncio
+import time
+
+async def app(scope, receive, send):
+    await asyncio.gather(asyncio.to_thread(time.sleep, 1), asyncio.to_thread(time.sleep, 1))
+""" + ASGI_RESPOND
+    requests = lab(code, {"model": "loop", "pool": 2}, requests=2)["requests"]
+    assert spans_of(requests[1]) == [("queued", 0.0, 1000.0), ("waiting", 1000.0, 2000.0)]
+
+
+def test_a_timeout_wakes_a_request_still_queued_for_a_pool_thread() -> None:
+    code = """\
+import asyncio
+import time
+
+async def app(scope, receive, send):
+    try:
+        await asyncio.wait_for(asyncio.to_thread(time.sleep, 1), 0.3)
+    except TimeoutError:
+        time.sleep(0.1)
+""" + ASGI_RESPOND
+    requests = lab(code, {"model": "loop", "pool": 1}, requests=2)["requests"]
+    assert spans_of(requests[0]) == [("waiting", 0.0, 300.0), ("running", 300.0, 400.0)]
+    # Its call never had the thread: queued until the timeout, then blocked by request 0.
+    assert spans_of(requests[1]) == [("queued", 0.0, 300.0), ("blocked", 300.0, 400.0),
+                                      ("running", 400.0, 500.0)]
+
+
 def test_run_in_executor_uses_the_same_pool() -> None:
     code = """\
 import asyncio
