@@ -39,9 +39,9 @@ def test_lab_lang_zh(blocky: str, capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0] == (f"并发实验室：{blocky}（ASGI），10 个请求，"
-                        "1 个事件循环，各带一个 40 线程的线程池")
+                        "1 个事件循环，各带 40 个线程的线程池")
     assert any(line.startswith("图例： . 排队   # 运行") for line in lines)
-    assert "总耗时 10000 毫秒   吞吐量 每秒 1 个请求   最多同时处理 1 个请求" in lines
+    assert "总耗时 10000 毫秒   吞吐量 1 个请求/秒   最多同时处理 1 个请求" in lines
     assert "延迟 p50 5000 毫秒   p99 10000 毫秒   平均 5500 毫秒   （模拟时间）" in lines
     assert "* async def 中的 time.sleep() 阻塞了事件循环 10 次" in out
     assert lines[-1].startswith("结果：ok（真实时间 ")

@@ -40,6 +40,6 @@ def test_who_closed_is_said_in_chinese() -> None:
     trace = sandbox.run(WS_CLOSE, {"type": "websocket", "path": "/", "actions": []})
     result = one({"ws_close": {"code": 1000, "by": "client"}}, trace)
     assert not result.passed
-    assert result.message == "应由客户端关闭连接，但实际是服务器关闭的（代码 1000）。"
+    assert result.message == "应由客户端关闭连接，但实际是服务器关闭的（关闭码 1000）。"
     assert one({"ws_close": {"code": 1000, "by": "client"}}, trace, "en").message == (
         "The client should close the connection, but the server closed it (code 1000).")

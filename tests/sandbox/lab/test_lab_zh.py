@@ -37,7 +37,7 @@ def test_the_timeline_in_chinese() -> None:
     lines = text.splitlines()
     assert lines[0] == "并发实验室：app.py（WSGI），8 个请求，1 个工作进程 x 4 个线程"
     assert "图例： . 排队   # 运行   - 等待（await，或在自己的线程里 sleep）" in lines
-    assert "总耗时 2000 毫秒   吞吐量 每秒 4 个请求   最多同时处理 4 个请求" in lines
+    assert "总耗时 2000 毫秒   吞吐量 4 个请求/秒   最多同时处理 4 个请求" in lines
     assert "延迟 p50 1000 毫秒   p99 2000 毫秒   平均 1500 毫秒   （模拟时间）" in lines
     assert "* 全部 4 个线程" in text
     assert lines[-1].startswith("结果：ok（真实时间 ")
@@ -67,7 +67,7 @@ def test_chinese_columns_line_up_by_display_width() -> None:
 def test_long_labs_and_printed_lines_in_chinese() -> None:
     text = zh_render(ASGI_BLOCKING, {"requests": 45, "server": LOOP})
     assert "……另有 5 个请求未列出（--json 会列出全部）" in text
-    assert "并发实验室：app.py（ASGI），45 个请求，1 个事件循环，各带一个 40 线程的线程池" in text
+    assert "并发实验室：app.py（ASGI），45 个请求，1 个事件循环，各带 40 个线程的线程池" in text
     assert "阻塞了事件循环 45 次" in text
     printed = zh_render(PRINTS, {"requests": 1})
     assert "你的代码打印的内容（2 行）：" in printed
@@ -79,7 +79,7 @@ def test_an_unfinished_request_and_request_errors_in_chinese() -> None:
     assert rows and all(row.endswith("|     未完成 ") for row in rows)
     broken = run_lab(NO_START_RESPONSE, {"requests": 2}, lang="zh")
     assert broken["requests"][0]["error"] == "应用始终没有调用 start_response()（服务器会发送 500）"
-    assert any("第一个：应用始终没有调用" in note for note in broken["notes"])
+    assert any("第一个的错误：应用始终没有调用" in note for note in broken["notes"])
     raising = run_lab("def app(environ, start_response):\n    1 / 0\n", {"requests": 1},
                       lang="zh")
     assert raising["requests"][0]["error"] == (
