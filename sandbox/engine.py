@@ -203,11 +203,7 @@ def _serve(
     trace: dict[str, Any],
     timeout_s: float,
 ) -> None:
-    kind = loader.detect(app_obj) if interface == "auto" else interface
-    if kind not in ("wsgi", "asgi", "asgi2"):
-        raise ValueError(f"interface must be wsgi, asgi or auto, not {interface!r}")
-    if interface == "asgi" and loader.detect(app_obj) == "asgi2":
-        kind = "asgi2"
+    kind = loader.resolve(app_obj, interface)
     trace["interface"] = "wsgi" if kind == "wsgi" else "asgi"
     if kind == "wsgi":
         wsgi.serve(app_obj, scen, rec)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 import functools
 import tomllib
 from collections.abc import Iterator
@@ -118,6 +119,17 @@ def rule_text(rule_id: str, lang: str | None = None) -> dict[str, str]:
         return english
     translated = rule_catalog(code).get(rule_id, {})
     return {key: translated.get(key) or value for key, value in english.items()}
+
+
+def localized_rules(lang: str | None = None) -> list[rules.Rule]:
+    """The rule catalogue with each rule's title, why and fix in ``lang`` (English where
+    a translation is missing): the site's rules page and ``wsgi-asgi-tour rules``."""
+    found = []
+    for rule in rules.all_rules():
+        text = rule_text(rule.id, lang)
+        found.append(dataclasses.replace(rule, title=text["title"], why=text["why"],
+                                         fix=text["fix"]))
+    return found
 
 
 def _literal_templates(path: Path) -> set[str]:

@@ -89,6 +89,18 @@ def find_app(module: types.ModuleType, name: str) -> Any:
     )
 
 
+def resolve(app: Any, interface: str) -> str:
+    """What to run `app` as: "wsgi", "asgi" or "asgi2" (a legacy double callable), from
+    the interface asked for ("auto" detects). Asking for "asgi" still runs an ASGI 2
+    app as one, so the learner sees it work and the legacy warning."""
+    kind = detect(app) if interface == "auto" else interface
+    if kind not in ("wsgi", "asgi", "asgi2"):
+        raise ValueError(f"interface must be wsgi, asgi or auto, not {interface!r}")
+    if interface == "asgi" and detect(app) == "asgi2":
+        kind = "asgi2"
+    return kind
+
+
 def detect(app: Any) -> Interface:
     """Guess the interface from the callable's shape, as a reader of the code would.
 

@@ -147,21 +147,22 @@ def summary(capabilities: dict[str, Any], *, detail: bool) -> dict[str, Any]:
 
 
 async def read_body(request: Request, limit: int) -> bytes:
-    lang = lang_choice.from_accept_language(request.headers.get("accept-language", ""))
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        _too_large(limit, lang)  # refuse before reading a byte of it
+        _too_large(request, limit)  # refuse before reading a byte of it
     parts: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            _too_large(limit, lang)
+            _too_large(request, limit)
         parts.append(chunk)
     return b"".join(parts)
 
 
-def _too_large(limit: int, lang: str = "en") -> NoReturn:
+def _too_large(request: Request, limit: int) -> NoReturn:
+    # The body (and its "lang") is unread: the message follows Accept-Language.
+    lang = lang_choice.from_accept_language(request.headers.get("accept-language", ""))
     raise ApiError(413, "body_too_large", i18n.t("api.too_large", lang, kib=limit // 1024))
 
 
@@ -211,7 +212,7 @@ def interface_and_app(data: dict[str, Any]) -> tuple[str, str]:
 
 def request_lang(data: dict[str, Any], accept_language: str) -> str:
     """The body's "lang", else the Accept-Language header's pick (the page sends its own)."""
-    lang = data.get("lang", lang_choice.from_accept_language(accept_language))
+    lang = data["lang"] if "lang" in data else lang_choice.from_accept_language(accept_language)
     if lang not in i18n.languages():
         _bad(f'"lang" must be one of {", ".join(map(repr, i18n.languages()))}; got {_show(lang)}.')
     return str(lang)

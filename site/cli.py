@@ -21,16 +21,19 @@ import shutil
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wsgi_asgi_tour import i18n as strings
 from wsgi_asgi_tour.cli_args import build_parser
 from wsgi_asgi_tour.cli_lab import cmd_lab
 
 import sandbox
-from sandbox import i18n, rules
+from sandbox import i18n
 from sandbox.render_colors import ANSI, PLAIN, glyphs_for, wants_color
 from sandbox.render_text import exit_code, render
+
+if TYPE_CHECKING:
+    from sandbox.isolation.config import Limits
 
 COMMANDS = ("serve", "run", "lab", "rules", "doctor")
 USAGE_ERROR = 2
@@ -58,17 +61,21 @@ def _execute(
     if not isolated:
         return sandbox.run(code, scenario, interface=interface, app=app, timeout_s=timeout,
                            lang=lang)
-    from dataclasses import replace
-
-    from sandbox.isolation.config import Limits
     from sandbox.isolation.executor import Executor
 
-    limits = replace(Limits.from_env(), engine_timeout_s=timeout, wall_s=max(3.0, timeout + 1))
-    executor = Executor(limits)
+    executor = Executor(cli_limits(timeout))
     try:
         return executor.run_sync(code, scenario, interface=interface, app=app, lang=lang)
     finally:
         executor.close_sync()
+
+
+def cli_limits(timeout: float) -> Limits:
+    """The sandbox's limits for a command-line run (``--isolated``): the site's, with
+    the run's own --timeout and a wall clock a second past it."""
+    from sandbox.isolation.config import Limits
+
+    return replace(Limits.from_env(), engine_timeout_s=timeout, wall_s=max(3.0, timeout + 1))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -215,9 +222,7 @@ def cli_lang(args: argparse.Namespace) -> str:
 
 def cmd_rules(args: argparse.Namespace) -> int:
     lang = cli_lang(args)
-    texts = {r.id: i18n.rule_text(r.id, lang) for r in rules.all_rules()}
-    catalogue = [replace(r, title=texts[r.id]["title"], why=texts[r.id]["why"],
-                         fix=texts[r.id]["fix"]) for r in rules.all_rules()]
+    catalogue = i18n.localized_rules(lang)
     if args.json:
         print(json.dumps([r.as_json() for r in catalogue], indent=2, ensure_ascii=False))
         return 0

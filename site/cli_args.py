@@ -8,6 +8,7 @@ from wsgi_asgi_tour import __version__
 from wsgi_asgi_tour.cli_lab import add_lab_parser
 
 from sandbox.engine import DEFAULT_TIMEOUT_S
+from sandbox.i18n import LANGS
 
 RUN_EXAMPLES = """\
 examples:
@@ -25,7 +26,7 @@ exit status: 0 when the app ran and broke no rule of severity error,
 def add_lang(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--lang",
-        choices=("en", "zh"),
+        choices=LANGS,
         help="language of the explanations: en (English) or zh (简体中文); default: "
         "from LC_ALL / LC_MESSAGES / LANG (zh_CN.UTF-8 gives zh), else en",
     )

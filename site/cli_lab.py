@@ -14,7 +14,6 @@ import asyncio
 import json
 import shutil
 import sys
-from dataclasses import replace
 from typing import Any
 
 from wsgi_asgi_tour import i18n as strings
@@ -152,12 +151,11 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
 async def _isolated(code: str, options: dict[str, Any], args: argparse.Namespace,
                     lang: str) -> dict[str, Any]:
-    from sandbox.isolation.config import Limits
+    from wsgi_asgi_tour.cli import cli_limits
+
     from sandbox.isolation.executor import Executor
 
-    limits = replace(Limits.from_env(), engine_timeout_s=args.timeout,
-                     wall_s=max(3.0, args.timeout + 1))
-    executor = Executor(limits)
+    executor = Executor(cli_limits(args.timeout))
     await executor.start()
     try:
         return await executor.lab(code, options, interface=args.interface, app=args.app,

@@ -34,8 +34,14 @@ def catalog(lang: str) -> dict[str, str]:
 
 def languages() -> list[str]:
     """Languages with a catalog, English first."""
+    return list(_languages())
+
+
+@functools.cache
+def _languages() -> tuple[str, ...]:
+    # Asked on every request that names or negotiates a language: list the folder once.
     found = sorted(p.stem for p in STRINGS.glob("*.toml") if p.stem != DEFAULT)
-    return [DEFAULT, *found]
+    return (DEFAULT, *found)
 
 
 def t(key: str, lang: str = DEFAULT, **params: Any) -> str:

@@ -26,7 +26,7 @@ from wsgi_asgi_tour.api import (
     request_lang,
     unless_gone,
 )
-from wsgi_asgi_tour.errors import NO_STORE, JSONResponse, error
+from wsgi_asgi_tour.errors import NO_STORE, JSONResponse
 
 from sandbox import i18n as engine_i18n
 from sandbox.lab import LabOptionsError, parse_options
@@ -52,24 +52,26 @@ async def lab(request: Request) -> Response:
         result = await unless_gone(request, request.app.state.executor.lab(
             job.code, job.options, interface=job.interface, app=job.app, lang=job.lang))
     except LabOptionsError as exc:  # the executor checks again; the same words either way
-        return bad_lab(exc, job.lang if job else "en")
+        return failure_response(bad_lab(exc, job.lang if job else "en"))
     except Exception as exc:
         return failure_response(exc, job.lang if job else "en")
     return JSONResponse(result, headers=NO_STORE)
 
 
-def bad_lab(exc: LabOptionsError, lang: str) -> Response:
+def bad_lab(exc: LabOptionsError, lang: str) -> ApiError:
     """The 400 for options past a cap, in the learner's language (the lab page shows it)."""
-    return error(400, "bad_lab", i18n.t("api.bad_lab", lang, error=exc))
+    return ApiError(400, "bad_lab", i18n.t("api.bad_lab", lang, error=exc))
 
 
 def parse_lab_request(body: bytes, accept_language: str = "") -> LabRequest:
     """Check the request's shape and the lab's options (ApiError "bad_lab" past a cap,
     in the request's language)."""
     data = load_object(body, LAB_KEYS, '{"code": "...", "lab": {"requests": 100}}')
-    code = data.get("code")
-    if not isinstance(code, str):
+    if "code" not in data:
         _bad('The request needs "code": the source of your app as a string.')
+    code = data["code"]
+    if not isinstance(code, str):
+        _bad(f'"code" must be a string of Python source, got {_kind(code)}.')
     interface, app = interface_and_app(data)
     options = data.get("lab", {})
     if not isinstance(options, dict):
@@ -80,6 +82,6 @@ def parse_lab_request(body: bytes, accept_language: str = "") -> LabRequest:
         with engine_i18n.use_lang(lang):  # the caps' messages in the learner's language
             parse_options(options)
     except LabOptionsError as exc:
-        raise ApiError(400, "bad_lab", i18n.t("api.bad_lab", lang, error=exc)) from None
+        raise bad_lab(exc, lang) from None
     check_encodable(data)
     return LabRequest(code=code, options=options, interface=interface, app=app, lang=lang)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import gzip
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,6 @@ from wsgi_asgi_tour.lesson_model import Course
 from wsgi_asgi_tour.static_files import StaticFiles
 
 from sandbox import i18n as sandbox_i18n
-from sandbox.rules import Rule, all_rules
 from sandbox.rules.example_apps import all_examples
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -48,6 +47,8 @@ class Pages:
         self.pages: dict[str, Page] = {}
         # Pages whose path has parameters ("/follow/{room}"): tried after `pages`.
         self.patterns: list[tuple[re.Pattern[str], Page]] = []
+        # The side-by-side presets' code is the same in every language: read it once.
+        self.presets = compare.presets()
         # Every page exists in every language: /rules, /zh/rules, ... (see page_lang.py).
         for lang in i18n.languages():
             self._build(lang)
@@ -66,9 +67,9 @@ class Pages:
                      lesson=lesson, course=course, active="lessons")
         self.add(lang, "/playground", "playground.html", active="playground")
         self.add(lang, "/lab", "lab.html", active="lab", lab_strings=i18n.strings(lang, "lab."))
-        self.add(lang, "/compare", "compare.html", active="compare", presets=compare.presets(),
+        self.add(lang, "/compare", "compare.html", active="compare", presets=self.presets,
                  lesson_titles={lesson.slug: lesson.title for lesson in course.lessons})
-        self.add(lang, "/rules", "rules.html", rules=localized_rules(lang),
+        self.add(lang, "/rules", "rules.html", rules=sandbox_i18n.localized_rules(lang),
                  examples=all_examples(), active="rules")
         self.add(lang, "/follow/{room}", "follow.html", active="")
 
@@ -138,10 +139,3 @@ class Pages:
             headers["content-encoding"] = "gzip"
         return Response(body, media_type="text/html; charset=utf-8", headers=headers)
 
-
-def localized_rules(lang: str) -> list[Rule]:
-    """The rule catalogue with each rule's title, why and fix in `lang` (English where a
-    translation is missing; sandbox/locale/<lang>/rules/*.toml)."""
-    texts = {rule.id: sandbox_i18n.rule_text(rule.id, lang) for rule in all_rules()}
-    return [replace(rule, title=texts[rule.id]["title"], why=texts[rule.id]["why"],
-                    fix=texts[rule.id]["fix"]) for rule in all_rules()]

@@ -150,9 +150,8 @@ class Rooms:
     def join(self, room_id: str, *, teacher: bool = False) -> tuple[Room, Member]:
         """A new connection: a follower's outbox starts with the hello and the last run."""
         room = self.get(room_id)
-        if teacher and room.teachers() >= self.caps.publishers:
-            raise RoomError(CLOSE_FULL, f"This room already has {self.caps.publishers} "
-                            "teacher connections; close another tab first.")
+        if teacher:
+            self._check_teacher_place(room)
         if not teacher and room.followers() >= self.caps.followers:
             raise RoomError(CLOSE_FULL, f"This room is full ({self.caps.followers} followers).")
         member = Member(Outbox(self.caps.outbox), teacher=teacher)
@@ -164,8 +163,7 @@ class Rooms:
         return room, member
 
     def hello(self, room: Room) -> str:
-        left = max(0.0, room.expires_at(self.caps) - self.clock())
-        return _encode({"type": "hello", "room": room.id, "expires_in_s": round(left),
+        return _encode({"type": "hello", "room": room.id, "expires_in_s": self._expires_in(room),
                         "seq": room.seq, "followers": room.followers()})
 
     def authenticate(self, room: Room, member: Member, secret: str) -> None:
@@ -173,9 +171,8 @@ class Rooms:
         ``{"type": "ready"}``."""
         if not room.secret_ok(secret):
             raise RoomError(CLOSE_FORBIDDEN, "That is not this room's secret.")
-        if not member.teacher and room.teachers() >= self.caps.publishers:
-            raise RoomError(CLOSE_FULL, f"This room already has {self.caps.publishers} "
-                            "teacher connections; close another tab first.")
+        if not member.teacher:
+            self._check_teacher_place(room)
         was_follower = not member.teacher
         member.teacher = member.publisher = True
         room.active = self.clock()
@@ -185,9 +182,16 @@ class Rooms:
 
     def ready(self, room: Room) -> str:
         """The answer to a good secret: this connection may publish from now on."""
-        left = max(0.0, room.expires_at(self.caps) - self.clock())
-        return _encode({"type": "ready", "room": room.id, "expires_in_s": round(left),
+        return _encode({"type": "ready", "room": room.id, "expires_in_s": self._expires_in(room),
                         "followers": room.followers()})
+
+    def _check_teacher_place(self, room: Room) -> None:
+        if room.teachers() >= self.caps.publishers:
+            raise RoomError(CLOSE_FULL, f"This room already has {self.caps.publishers} "
+                            "teacher connections; close another tab first.")
+
+    def _expires_in(self, room: Room) -> int:
+        return round(max(0.0, room.expires_at(self.caps) - self.clock()))
 
     def close(self, room: Room, member: Member) -> None:
         """The teacher ends the room: every connection gets CLOSE_UNKNOWN."""

@@ -161,9 +161,8 @@ def same_origin(origin: str, host: str) -> bool:
     return parts.netloc.lower().removesuffix(default) == host.lower().removesuffix(default)
 
 
-def _cross_origin(headers: Headers | None = None) -> Response:
-    lang = _lang(headers) if headers is not None else i18n.DEFAULT
-    return error(403, "cross_origin", t("security.cross_origin", lang))
+def _cross_origin(headers: Headers) -> Response:
+    return error(403, "cross_origin", t("security.cross_origin", _lang(headers)))
 
 
 def _lang(headers: Headers) -> str:

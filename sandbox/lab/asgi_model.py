@@ -108,9 +108,9 @@ class AsgiModel:
                 if not message.get("more_body", False):
                     complete.set()
             else:
-                raise RuntimeError(tr("Unexpected ASGI message {kind} at this point (run the "
-                                      "app with `wsgi-asgi-tour run` to see why)",
-                                      kind=repr(kind)))
+                raise RuntimeError(tr("Unexpected ASGI message {kind} at this point (run it "
+                                      "once in the playground or with `wsgi-asgi-tour run` "
+                                      "to see why)", kind=repr(kind)))
 
         try:
             if self.legacy:

@@ -9,10 +9,10 @@ columns are padded by display width, never by ``len``.
 from __future__ import annotations
 
 import math
-import unicodedata
 from typing import Any
 
 from sandbox.i18n import tr
+from sandbox.render_wrap import width as display_width
 
 GLYPHS = {"queued": ".", "running": "#", "waiting": "-", "blocked": "~"}
 MAX_ROWS = 40
@@ -124,11 +124,6 @@ def _printed(shown: list[str]) -> list[str]:
 
 def _ms(value: float) -> str:
     return tr("{value} ms", value=f"{value:g}")
-
-
-def display_width(text: str) -> int:
-    """Terminal columns of ``text``: wide and full-width characters (CJK) take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def rjust(text: str, width: int) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from sandbox import i18n, loader
-from sandbox.engine import DEFAULT_TIMEOUT_S, ENGINE_VERSION, STDOUT_LIMIT, _CappedWriter, _deadline
+from sandbox.engine import DEFAULT_TIMEOUT_S, STDOUT_LIMIT, _CappedWriter, _deadline
 from sandbox.lab import stats
 from sandbox.lab.asgi_model import AsgiModel
 from sandbox.lab.clock import NS, VirtualClock, patched, real_perf_counter
@@ -92,9 +92,7 @@ def run_lab(
 
 def _simulate(app_obj: Any, opts: LabOptions, interface: str, clock: VirtualClock,
               filename: str, result: dict[str, Any], deadline: float) -> None:
-    kind = loader.detect(app_obj) if interface == "auto" else interface
-    if interface == "asgi" and loader.detect(app_obj) == "asgi2":
-        kind = "asgi2"
+    kind = loader.resolve(app_obj, interface)
     result["interface"] = "wsgi" if kind == "wsgi" else "asgi"
     server = opts.server or (Server("threads") if kind == "wsgi" else Server("loop"))
     result["server"] = server.as_json()
@@ -163,4 +161,4 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-__all__ = ["ENGINE_VERSION", "LabError", "run_lab"]
+__all__ = ["LabError", "run_lab"]

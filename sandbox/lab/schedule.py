@@ -31,7 +31,6 @@ class Schedule:
         self.now = 0
         self.stopped = False  # the cap ended the simulation
         self.queued = 0  # requests that found every thread busy
-        self.queued_ns = 0
         self.gil_waits = 0
         self.gil_wait_ns = 0
 
@@ -79,7 +78,6 @@ class Schedule:
                 log.worker, log.thread = worker, thread
                 if self.now > log.arrival_ns:
                     self.queued += 1
-                    self.queued_ns += self.now - log.arrival_ns
                 log.start_ns = self.now
                 log.mark("running", self.now)
                 begin_segment(i)

@@ -24,14 +24,13 @@ def nearest_rank(sorted_values: list[int], percent: float) -> int:
 
 
 def figures(logs: list[RequestLog], stopped_ns: int | None) -> dict[str, Any]:
-    done = [log for log in logs if log.end_ns is not None]
-    latencies = sorted(log.end_ns - log.arrival_ns for log in done if log.end_ns is not None)
-    ends = [log.end_ns for log in done if log.end_ns is not None]
-    makespan = stopped_ns if stopped_ns is not None else max(ends, default=0)
+    ends = [(log.arrival_ns, log.end_ns) for log in logs if log.end_ns is not None]
+    latencies = sorted(end - arrival for arrival, end in ends)
+    makespan = stopped_ns if stopped_ns is not None else max((e for _, e in ends), default=0)
     return {
         "makespan_ms": ms(makespan),
         # Unbounded when everything took 0 ms: null rather than a made-up figure.
-        "throughput_rps": round(len(done) / (makespan / NS), 3) if makespan > 0 else None,
+        "throughput_rps": round(len(ends) / (makespan / NS), 3) if makespan > 0 else None,
         "p50_ms": ms(nearest_rank(latencies, 50)) if latencies else None,
         "p99_ms": ms(nearest_rank(latencies, 99)) if latencies else None,
         "mean_ms": round(sum(latencies) / len(latencies) / MS_NS, 3) if latencies else None,

@@ -64,8 +64,8 @@ class WsgiModel:
                            exc_info: Any = None) -> Any:
             if started and exc_info is None:
                 raise AssertionError(tr(
-                    "start_response() was called twice without exc_info (run the app with "
-                    "`wsgi-asgi-tour run` to see why)"))
+                    "start_response() was called twice without exc_info (run it once in the "
+                    "playground or with `wsgi-asgi-tour run` to see why)"))
             started[:] = [status]
             code = str(status)[:3]
             log.status = int(code) if code.isdigit() else None

@@ -4,12 +4,13 @@
 // The two apps, their servers and the request are kept in this browser.
 import { Workbench } from "./workbench.js";
 import { ScenarioPanel } from "./scenario-panel.js";
-import { Progress } from "./storage.js";
+import { Progress, readJSON, writeJSON } from "./storage.js";
 import { alignTraces } from "./align.js";
 import { initTheme } from "./theme.js";
 import { installShortcuts } from "./keys.js";
 import { toast } from "./toast.js";
 import { t, localPath } from "./strings.js";
+import { h } from "./dom.js";
 
 initTheme();
 const data = JSON.parse(document.getElementById("page-data").textContent);
@@ -21,19 +22,16 @@ const presetSelect = document.getElementById("preset");
 const lessonLink = document.getElementById("preset-lesson");
 const byKey = Object.fromEntries(data.presets.map((p) => [p.key, p]));
 
-function loadState() {
-  try { return JSON.parse(localStorage.getItem(STATE_KEY) || "null"); } catch { return null; }
-}
 function saveState() {
   let scenario;
   try { scenario = scenarioPanel.value(); } catch { return; }  // half-typed: keep the last good one
   const state = { preset: presetSelect.value, scenario, left: sides.left.interface, right: sides.right.interface };
-  try { localStorage.setItem(STATE_KEY, JSON.stringify(state)); } catch { /* private mode: nothing kept */ }
+  writeJSON(STATE_KEY, state);
 }
 
 // Where the first code comes from: ?preset= (a lesson's link), else the last session.
 const asked = new URLSearchParams(location.search).get("preset");
-const saved = loadState();
+const saved = readJSON(STATE_KEY);
 const fromLink = asked && byKey[asked];
 const preset = fromLink || byKey[(saved && saved.preset) || ""] || data.presets[0];
 presetSelect.value = preset.key;
@@ -126,18 +124,8 @@ let current = -1;
 let syncing = false;
 
 function cell(items) {
-  const td = document.createElement("td");
-  if (!items.length) { td.className = "is-empty"; td.textContent = say("none"); return td; }
-  const list = document.createElement("ul");
-  for (const item of items) {
-    const li = document.createElement("li");
-    const code = document.createElement("code");
-    code.textContent = item.text;
-    li.append(code);
-    list.append(li);
-  }
-  td.append(list);
-  return td;
+  if (!items.length) return h("td", { class: "is-empty", text: say("none") });
+  return h("td", {}, h("ul", {}, ...items.map((item) => h("li", {}, h("code", { text: item.text })))));
 }
 
 function renderAligned() {
@@ -148,25 +136,13 @@ function renderAligned() {
     document.getElementById(`aligned-${side}`).textContent = say(side) + kind;
   }
   current = -1;
-  body.replaceChildren(...rows.map((row, i) => {
-    const tr = document.createElement("tr");
-    tr.dataset.row = String(i);
-    const th = document.createElement("th");
-    th.scope = "row";
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "phase-button";
-    button.textContent = (row.request >= 0 && hasSeveralRequests() ? `${row.request + 1} · ` : "") + row.title;
-    th.append(button);
-    tr.append(th, cell(row.left), cell(row.right));
-    return tr;
-  }));
+  const numbered = rows.some((r) => r.request > 0); // several requests: say which
+  body.replaceChildren(...rows.map((row, i) => h("tr", { "data-row": String(i) },
+    h("th", { scope: "row" }, h("button", { type: "button", class: "phase-button",
+      text: (row.request >= 0 && numbered ? `${row.request + 1} · ` : "") + row.title })),
+    cell(row.left), cell(row.right))));
   table.hidden = rows.length === 0;
   pos.textContent = "";
-}
-
-function hasSeveralRequests() {
-  return rows.some((r) => r.request > 0);
 }
 
 function selectRow(i, from = null) {

@@ -11,6 +11,10 @@ export function backoff(attempt) {
   return base / 2 + (Math.random() * base) / 2;
 }
 
+/** A plain path on this site, the only page a run may name (the server checks the same,
+ *  room_messages.PAGE_PATH): never //host, /\host, javascript:. */
+export const SITE_PATH = /^\/(?:[\w.-]+(?:\/[\w.-]+)*)?$/;
+
 /** The close codes of docs/follow.md (site/room_messages.py). */
 export const CLOSE = {
   badJson: 1007, tooBig: 1009, slow: 1013,

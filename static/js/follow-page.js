@@ -3,7 +3,8 @@
 // the message diagram with its step-through and details panel, response, transcript).
 // The socket reconnects with backoff; a room that has closed says so and stops trying.
 import { Workbench } from "./workbench.js";
-import { socketUrl, backoff, CLOSE } from "./follow-net.js";
+import { socketUrl, backoff, CLOSE, SITE_PATH } from "./follow-net.js";
+import { h } from "./dom.js";
 import { t } from "./strings.js";
 import { initTheme } from "./theme.js";
 import { installShortcuts } from "./keys.js";
@@ -53,12 +54,8 @@ function showRun(run) {
   meta.hidden = false;
   meta.replaceChildren(t("follow.run_meta", "Run {seq} · {interface} · {request}",
     { seq: run.seq, interface: String(run.interface).toUpperCase(), request: describe(run.scenario) }));
-  // A path on this site only (the server checks the same): never //host, /\host, javascript:.
-  if (typeof run.lesson === "string" && /^\/(?:[\w.-]+(?:\/[\w.-]+)*)?$/.test(run.lesson)) {
-    const link = document.createElement("a");
-    link.href = run.lesson;
-    link.textContent = run.lesson;
-    meta.append(" · ", t("follow.from_page", "from"), " ", link);
+  if (typeof run.lesson === "string" && SITE_PATH.test(run.lesson)) {
+    meta.append(" · ", t("follow.from_page", "from"), " ", h("a", { href: run.lesson, text: run.lesson }));
   }
   setState("live", t("follow.live_run", "Live: showing the teacher’s run {seq}.", { seq: run.seq }));
 }

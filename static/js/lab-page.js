@@ -4,20 +4,20 @@
 // before sending, and says what went wrong when a run cannot happen: never silence.
 // The code is kept in localStorage like the playground's, the settings beside it.
 import { makeEditor } from "./workbench.js";
-import { Progress } from "./storage.js";
-import { postJSON, RunError } from "./run.js";
+import { Progress, readJSON, writeJSON } from "./storage.js";
+import { postJSON, RunError, holdRun } from "./run.js";
 import { PRESETS } from "./lab-presets.js";
 import { Timeline, renderLegend } from "./timeline.js";
 import { Words } from "./lab-format.js";
 import { initTheme } from "./theme.js";
 import { installShortcuts } from "./keys.js";
 import { toast } from "./toast.js";
+import { h } from "./dom.js";
 
 const CODE_KEY = "_lab";
 const SETTINGS_KEY = "wat.lab.v1";
 const data = JSON.parse(document.getElementById("page-data").textContent);
 const words = new Words(data.strings);
-const limits = data.limits;
 const $ = (id) => document.getElementById(id);
 
 initTheme();
@@ -116,13 +116,7 @@ function setStatus(text, isError = false) {
   else status.removeAttribute("role");
 }
 
-function saveSettings() {
-  try { localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings())); } catch { /* private mode */ }
-}
-
-function loadSettings() {
-  try { return JSON.parse(localStorage.getItem(SETTINGS_KEY) || "null"); } catch { return null; }
-}
+function saveSettings() { writeJSON(SETTINGS_KEY, settings()); }
 
 // ---- the editor and where its first code comes from ----
 
@@ -139,7 +133,7 @@ const editor = makeEditor($("lab-editor"), {
   onChange: (code) => progress.saveCode(CODE_KEY, code),
 });
 
-applySettings(loadSettings());
+applySettings(readJSON(SETTINGS_KEY));
 if (preset) loadPreset(preset, savedCode !== null); // over the saved code, undoably
 else if (savedCode === null) loadPreset(PRESETS["wsgi-sleep"], false);
 if (wanted) {
@@ -205,7 +199,7 @@ async function run() {
     const message = err instanceof RunError ? err.message : String(err);
     setStatus(words.t("run_failed", { message }), true);
     toast(words.t("run_failed", { message }));
-    if (err.retryAfter) holdRun(err.retryAfter);
+    if (err.retryAfter) holdRun(runButton, err.retryAfter, (v) => words.t("unit_s", { v }));
     return;
   } finally {
     if (controller === mine) {
@@ -214,20 +208,6 @@ async function run() {
     }
   }
   show(done);
-}
-
-// After a 503/429 with Retry-After: the button counts down, then runs are allowed again.
-function holdRun(seconds) {
-  const label = runButton.textContent;
-  let left = Math.min(seconds, 120);
-  runButton.disabled = true;
-  const tick = () => {
-    if (left <= 0) { runButton.disabled = false; runButton.textContent = label; return; }
-    runButton.textContent = words.t("unit_s", { v: left });
-    left -= 1;
-    setTimeout(tick, 1000);
-  };
-  tick();
 }
 
 function failure(result) {
@@ -259,11 +239,11 @@ function show(runs) {
   if (first) results.scrollIntoView({ behavior: "smooth", block: "start" });
   const labels = runs.length === 2 ? [`A · ${words.server(runs[0].server)}`, `B · ${words.server(runs[1].server)}`] : [words.server(runs[0].server)];
   renderFigures(runs, labels);
-  renderNotes(runs, labels);
+  renderNotes(runs);
   renderLegend($("lab-legend"), words);
   const box = $("lab-charts");
   while (charts.length < runs.length) {
-    const holder = document.createElement("div");
+    const holder = h("div");
     box.append(holder);
     charts.push(new Timeline(holder, words));
   }
@@ -285,40 +265,22 @@ const FIGURES = [
   ["in-flight", "fig_in_flight", (r) => String(r.max_in_flight ?? "–")],
 ];
 
-function cell(tag, text, attrs = {}) {
-  const n = document.createElement(tag);
-  n.textContent = text;
-  for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
-  return n;
-}
-
 function renderFigures(runs, labels) {
-  const table = document.createElement("table");
-  table.className = "lab-figure-table";
-  table.append(cell("caption", words.t("figures")));
-  const head = document.createElement("tr");
-  head.append(cell("td", ""), ...labels.map((l) => cell("th", l, { scope: "col" })));
-  const thead = document.createElement("thead");
-  thead.append(head);
-  const body = document.createElement("tbody");
-  for (const [key, label, value] of FIGURES) {
-    const tr = document.createElement("tr");
-    tr.append(cell("th", words.t(label), { scope: "row" }),
-      ...runs.map((r, i) => cell("td", value(r), { "data-figure": key, "data-run": String(i) })));
-    body.append(tr);
-  }
-  table.append(thead, body);
+  const head = h("tr", {}, h("td", { text: "" }), ...labels.map((l) => h("th", { scope: "col", text: l })));
+  const body = h("tbody", {}, ...FIGURES.map(([key, label, value]) => h("tr", {},
+    h("th", { scope: "row", text: words.t(label) }),
+    ...runs.map((r, i) => h("td", { "data-figure": key, "data-run": String(i), text: value(r) })))));
+  const table = h("table", { class: "lab-figure-table" },
+    h("caption", { text: words.t("figures") }), h("thead", {}, head), body);
   $("lab-figures").replaceChildren(table);
 }
 
-function renderNotes(runs, labels) {
+function renderNotes(runs) {
   const box = $("lab-notes");
   const notes = runs.flatMap((r, i) => (Array.isArray(r.notes) ? r.notes : [])
-    .map((n) => (runs.length === 2 ? `${labels[i].split(" · ")[0]}: ${n}` : String(n))));
+    .map((n) => (runs.length === 2 ? `${"AB"[i]}: ${n}` : String(n))));
   if (!notes.length) { box.replaceChildren(); return; }
-  const list = document.createElement("ul");
-  list.append(...notes.map((n) => cell("li", n)));
-  box.replaceChildren(cell("h3", words.t("notes")), list);
+  box.replaceChildren(h("h3", { text: words.t("notes") }), h("ul", {}, ...notes.map((n) => h("li", { text: n }))));
 }
 
 installShortcuts({ run: () => run() });

@@ -1,6 +1,13 @@
 // The concurrency lab's presets: one small app per lesson about serving many requests,
 // each with the server model that shows it off. `title` is a key of the page's strings
 // (lab.preset_<name>). Lessons link to them as /lab?preset=<name>.
+const LOOP = { model: "loop", workers: 1, pool: 40 };
+// The ASGI presets that answer "done" end alike.
+const REPLY_DONE = `    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"done"})
+`;
+
 export const PRESETS = {
   "wsgi-sleep": {
     title: "preset_wsgi_sleep",
@@ -27,7 +34,7 @@ def app(environ, start_response):
     title: "preset_async_sleep",
     requests: 100,
     every_ms: 0,
-    server: { model: "loop", workers: 1, pool: 40 },
+    server: LOOP,
     code: `import asyncio
 
 
@@ -37,16 +44,13 @@ async def app(scope, receive, send):
     # one waits: 100 requests that each wait 1 s are all done
     # after about 1 s.
     await asyncio.sleep(1)
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"text/plain")]})
-    await send({"type": "http.response.body", "body": b"done"})
-`,
+${REPLY_DONE}`,
   },
   "blocking-sleep": {
     title: "preset_blocking_sleep",
     requests: 100,
     every_ms: 0,
-    server: { model: "loop", workers: 1, pool: 40 },
+    server: LOOP,
     code: `import time
 
 
@@ -56,16 +60,13 @@ async def app(scope, receive, send):
     # event loop runs in, so no other request makes progress
     # for that second.
     time.sleep(1)
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"text/plain")]})
-    await send({"type": "http.response.body", "body": b"done"})
-`,
+${REPLY_DONE}`,
   },
   "to-thread": {
     title: "preset_to_thread",
     requests: 100,
     every_ms: 0,
-    server: { model: "loop", workers: 1, pool: 40 },
+    server: LOOP,
     code: `import asyncio
 import time
 

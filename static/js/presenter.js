@@ -71,14 +71,15 @@ class Presenter {
       b.className = "btn";
       b.textContent = text;
       b.title = title;
-      b.setAttribute("aria-label", title);
+      // Icon buttons are named by their title; a button with words keeps its words.
+      if (text.length <= 1) b.setAttribute("aria-label", title);
       b.addEventListener("click", act);
       bar.append(b);
       return b;
     };
     button("◀", say("prev", "Previous message (PageUp)"), () => this.#drive("prev"));
     button("▶", say("next", "Next message (PageDown)"), () => this.#drive("next"));
-    this.focusButton = button(say("focus", "Hide the prose"), "F", () => this.set(document.body.classList.contains("presenter-focus") ? "on" : "focus"));
+    this.focusButton = button(say("focus", "Hide the prose"), "F", () => this.#toggleFocus());
     const label = document.createElement("label");
     label.textContent = say("speed", "Replay speed") + " ";
     this.speed = document.createElement("select");
@@ -90,6 +91,8 @@ class Presenter {
     bar.hidden = true;
     return bar;
   }
+
+  #toggleFocus() { this.set(document.body.classList.contains("presenter-focus") ? "on" : "focus"); }
 
   #setSpeed(value) {
     this.speed.value = value;
@@ -114,7 +117,7 @@ class Presenter {
     };
     if (e.key === "Escape") { this.set(null); e.preventDefault(); return; }
     if (e.key === "f" || e.key === "F") {
-      this.set(document.body.classList.contains("presenter-focus") ? "on" : "focus");
+      this.#toggleFocus();
       e.preventDefault();
       return;
     }

@@ -4,7 +4,7 @@
 // so it stays open while the teacher moves between lessons and the playground in this
 // tab. Contract and close codes: docs/follow.md.
 import { postJSON } from "./run.js";
-import { socketUrl, backoff, CLOSE } from "./follow-net.js";
+import { socketUrl, backoff, CLOSE, SITE_PATH } from "./follow-net.js";
 import { t, tn } from "./strings.js";
 import { toast } from "./toast.js";
 import { h } from "./dom.js";
@@ -72,7 +72,9 @@ class TeacherRoom {
     } finally {
       this.startButton.removeAttribute("aria-busy");
     }
-    sessionStorage.setItem(KEY, JSON.stringify(this.room));
+    // Kept for this tab only, so a reload rejoins the room; a browser that refuses
+    // storage still gets the room, it just will not survive a reload.
+    try { sessionStorage.setItem(KEY, JSON.stringify(this.room)); } catch { /* not kept */ }
     this.followers(0);
     this.#render();
     this.#connect();
@@ -133,7 +135,7 @@ class TeacherRoom {
   publish(run) {
     if (!this.room) return;
     // The server accepts a plain site path only (room_messages.PAGE_PATH); anything else is left out.
-    const page = /^\/(?:[\w.-]+(?:\/[\w.-]+)*)?$/.test(location.pathname) ? { lesson: location.pathname } : {};
+    const page = SITE_PATH.test(location.pathname) ? { lesson: location.pathname } : {};
     const text = JSON.stringify({ type: "run", ...run, ...page });
     const size = new Blob([text]).size;
     if (size > MAX_BYTES) {
@@ -152,7 +154,7 @@ class TeacherRoom {
   #forget() {
     this.room = null;
     this.pending = null;
-    sessionStorage.removeItem(KEY);
+    try { sessionStorage.removeItem(KEY); } catch { /* nothing was kept */ }
     const socket = this.socket;
     this.socket = null;
     if (socket && socket.readyState <= WebSocket.OPEN) setTimeout(() => socket.close(1000), 200);

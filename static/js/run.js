@@ -69,3 +69,18 @@ export async function postJSON(url, payload, { signal } = {}) {
   const [message, code] = explain(response.ok ? 500 : response.status, body, retryAfter);
   throw new RunError(message, { status: response.status, code, retryAfter });
 }
+
+/** After a 503/429 with Retry-After: the button shows `text(n)` as it counts down (at most
+ *  2 minutes), then gets its label back and allows runs again. */
+export function holdRun(button, seconds, text) {
+  const label = button.textContent;
+  let left = Math.min(seconds, 120);
+  button.disabled = true;
+  const tick = () => {
+    if (left <= 0) { button.disabled = false; button.textContent = label; return; }
+    button.textContent = text(left);
+    left -= 1;
+    setTimeout(tick, 1000);
+  };
+  tick();
+}

@@ -31,6 +31,17 @@ function valid(data) {
     && data.lessons && typeof data.lessons === "object" && !Array.isArray(data.lessons);
 }
 
+/** A small JSON value kept under its own key (a page's settings), or null when there is
+ *  none, it is unreadable or storage is blocked. */
+export function readJSON(key) {
+  try { return JSON.parse(localStorage.getItem(key) || "null"); } catch { return null; }
+}
+
+/** Keep a small JSON value; in private mode or when storage is full it is simply not kept. */
+export function writeJSON(key, value) {
+  try { localStorage.setItem(key, JSON.stringify(value)); } catch { /* not kept */ }
+}
+
 export class Progress {
   constructor({ onError } = {}) {
     this.storage = storageOrNull();

@@ -8,19 +8,13 @@
 // Readers who cannot see it get the chart's summary, the arrow keys (each request
 // read out in the detail line) and a table of every request.
 import { niceStep } from "./lab-format.js";
+import { h } from "./dom.js";
 
 export const STATES = ["queued", "running", "waiting", "blocked"];
 const GUTTER = 52; // px for row numbers
 const PAD = 26; // room for the last tick label, centred on the right edge
 const AXIS_H = 26;
 let charts = 0;
-
-function el(tag, cls, text) {
-  const n = document.createElement(tag);
-  if (cls) n.className = cls;
-  if (text !== undefined) n.textContent = text;
-  return n;
-}
 
 /** SVG <pattern>s for the states; `id` keeps several charts' ids apart. */
 function patterns(id) {
@@ -39,18 +33,18 @@ function patterns(id) {
 /** The legend: a swatch per state with its meaning. */
 export function renderLegend(root, words) {
   const id = "tl-legend";
-  const list = el("ul", "tl-legend-list");
+  const list = h("ul", { class: "tl-legend-list" });
   for (const state of STATES) {
-    const item = el("li");
+    const item = h("li");
     const swatch = document.createElementNS("http://www.w3.org/2000/svg", "svg");
     swatch.setAttribute("class", "tl-swatch");
     swatch.setAttribute("viewBox", "0 0 28 16");
     swatch.setAttribute("aria-hidden", "true");
     swatch.innerHTML = `${patterns(`${id}-${state}`)}<rect class="tl-span tl-${state}" x="0.5" y="0.5" width="27" height="15" fill="url(#${id}-${state}-${state})"/>`;
-    item.append(swatch, el("span", "", words.t(`state_${state}`)));
+    item.append(swatch, h("span", { text: words.t(`state_${state}`) }));
     list.append(item);
   }
-  const title = el("h3", "tl-legend-title", words.t("legend"));
+  const title = h("h3", { class: "tl-legend-title", text: words.t("legend") });
   root.replaceChildren(title, list);
 }
 
@@ -100,30 +94,30 @@ export class Timeline {
     this.current = -1;
     this.requests = [];
     root.classList.add("tl");
-    this.heading = el("h3", "tl-title", title || "");
+    this.heading = h("h3", { class: "tl-title", text: title || "" });
     this.heading.hidden = !title;
     this.axis = document.createElementNS("http://www.w3.org/2000/svg", "svg");
     this.axis.setAttribute("class", "tl-axis");
     this.axis.setAttribute("aria-hidden", "true");
-    this.scroll = el("div", "tl-scroll");
+    this.scroll = h("div", { class: "tl-scroll" });
     this.scroll.tabIndex = 0;
     this.scroll.setAttribute("role", "group");
-    this.keysHint = el("p", "visually-hidden", words.t("chart_keys"));
+    this.keysHint = h("p", { class: "visually-hidden", text: words.t("chart_keys") });
     this.keysHint.id = `${this.id}-keys`;
     this.scroll.setAttribute("aria-describedby", this.keysHint.id);
     this.svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
     this.svg.setAttribute("class", "tl-body");
     this.svg.setAttribute("aria-hidden", "true");
-    this.tip = el("div", "tl-tip");
+    this.tip = h("div", { class: "tl-tip" });
     this.tip.hidden = true;
     this.tip.setAttribute("aria-hidden", "true");
     this.scroll.append(this.svg);
-    this.frame = el("div", "tl-frame");
+    this.frame = h("div", { class: "tl-frame" });
     this.frame.append(this.axis, this.scroll, this.tip);
-    this.detail = el("p", "tl-detail");
+    this.detail = h("p", { class: "tl-detail" });
     this.detail.setAttribute("aria-live", "polite");
-    this.table = el("details", "tl-table");
-    const summary = el("summary", "", words.t("table"));
+    this.table = h("details", { class: "tl-table" });
+    const summary = h("summary", { text: words.t("table") });
     this.table.append(summary);
     this.table.addEventListener("toggle", () => { if (this.table.open) this.#fillTable(); });
     root.replaceChildren(this.heading, this.keysHint, this.frame, this.detail, this.table);
@@ -290,30 +284,30 @@ export class Timeline {
     if (this.tableFilled) return;
     this.tableFilled = true;
     const w = this.words;
-    const table = el("table", "tl-grid-table");
-    const head = el("tr");
+    const table = h("table", { class: "tl-grid-table" });
+    const head = h("tr");
     for (const key of ["col_request", "col_arrival", "col_start", "col_end", "col_latency", "col_where", "col_status", "col_states"]) {
-      const th = el("th", "", w.t(key));
+      const th = h("th", { text: w.t(key) });
       th.scope = "col";
       head.append(th);
     }
-    const thead = el("thead");
+    const thead = h("thead");
     thead.append(head);
-    const body = el("tbody");
+    const body = h("tbody");
     for (const r of this.requests) {
-      const tr = el("tr");
-      const th = el("th", "", String(r.index + 1));
+      const tr = h("tr");
+      const th = h("th", { text: String(r.index + 1) });
       th.scope = "row";
       const where = r.thread === null || r.thread === undefined
         ? w.t("where_worker", { worker: r.worker ?? "–" })
         : w.t("where_thread", { worker: r.worker ?? "–", thread: r.thread });
       tr.append(th, ...[w.duration(r.arrival_ms), w.duration(r.start_ms), w.duration(r.end_ms),
         w.duration(r.latency_ms), where, r.error ? `${r.status ?? w.t("no_status")}: ${r.error}` : String(r.status ?? w.t("no_status")),
-        spansText(r, w)].map((text) => el("td", "", text)));
+        spansText(r, w)].map((text) => h("td", { text })));
       body.append(tr);
     }
     table.append(thead, body);
-    const box = el("div", "tl-table-scroll");
+    const box = h("div", { class: "tl-table-scroll" });
     box.tabIndex = 0;
     box.setAttribute("role", "region");
     box.setAttribute("aria-label", w.t("table"));

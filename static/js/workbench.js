@@ -5,7 +5,7 @@
 import { FlowDiagram } from "./diagram.js";
 import { Transcript, outcomeText } from "./transcript.js";
 import { renderResult } from "./response.js";
-import { runCode, RunError } from "./run.js";
+import { runCode, RunError, holdRun } from "./run.js";
 import { ScenarioPanel } from "./scenario-panel.js";
 import { isDark, onThemeChange } from "./theme.js";
 import { t, pageLang } from "./strings.js";
@@ -225,7 +225,7 @@ export class Workbench {
     } catch (err) {
       if (err.name === "AbortError") return null;
       this.setStatus(err instanceof RunError ? err.message : String(err), true);
-      if (err.retryAfter) this.#holdRun(err.retryAfter);
+      if (err.retryAfter) holdRun(this.runButton, err.retryAfter, (n) => t("js.bench.wait", "Wait {n}s", { n }));
       return null;
     } finally {
       if (this.controller === controller) {
@@ -233,20 +233,6 @@ export class Workbench {
         this.runButton.removeAttribute("aria-busy");
       }
     }
-  }
-
-  // After a 503/429 with Retry-After: count down on the button, then allow runs again.
-  #holdRun(seconds) {
-    const label = this.runButton.textContent;
-    let left = Math.min(seconds, 120);
-    this.runButton.disabled = true;
-    const tick = () => {
-      if (left <= 0) { this.runButton.disabled = false; this.runButton.textContent = label; return; }
-      this.runButton.textContent = t("js.bench.wait", "Wait {n}s", { n: left });
-      left -= 1;
-      setTimeout(tick, 1000);
-    };
-    tick();
   }
 
   /** Draw a trace (from a run, a check, or a share link). */
